@@ -164,17 +164,18 @@ pub(crate) fn decode_passes<'a>(
     (best, passes)
 }
 
-fn best_pass(data: &Data, passes: &[Pass<'_>], hint: Option<u16>) -> usize {
-    let score = |p: &Pass<'_>| {
+pub(crate) fn pass_score(data: &Data, p: &Pass<'_>, hint: Option<u16>) -> (i32, i64, i64, i64) {
+    {
         let ev = errors::error_value(&p.codes);
         let mut seen = BTreeSet::new();
         let mut weight = 0i64;
         for it in &p.items {
             let non_empty = it.value.as_deref().is_none_or(|v| !v.is_empty());
-            if non_empty && seen.insert(it.element) {
-                if let Some(w) = element_weight(data, it.element) {
-                    weight += i64::from(w);
-                }
+            if non_empty
+                && seen.insert(it.element)
+                && let Some(w) = element_weight(data, it.element)
+            {
+                weight += i64::from(w);
             }
         }
         let patterns = p
@@ -194,7 +195,11 @@ fn best_pass(data: &Data, passes: &[Pass<'_>], hint: Option<u16>) -> usize {
             i64::from(y) + if hint == Some(y) { 10_000 } else { 0 }
         });
         (ev, weight, patterns, my)
-    };
+    }
+}
+
+fn best_pass(data: &Data, passes: &[Pass<'_>], hint: Option<u16>) -> usize {
+    let score = |p: &Pass<'_>| pass_score(data, p, hint);
     let mut best = 0;
     let mut best_score = score(&passes[0]);
     for (i, p) in passes.iter().enumerate().skip(1) {
@@ -288,8 +293,10 @@ pub(crate) fn core<'a>(
                 .filter(|it| it.element == 18)
                 .max_by_key(|it| (it.priority, it.changed, it.seq))
                 .cloned();
-            if let Some(em) = engine {
-                if let Some(rows) = data.engine_models.get(&em.attribute.trim().to_lowercase()) {
+            if let Some(em) = engine
+                && let Some(rows) = data.engine_models.get(&em.attribute.trim().to_lowercase())
+            {
+                {
                     for r in rows {
                         items.push(Item {
                             element: r.element,
@@ -436,7 +443,7 @@ pub(crate) fn core<'a>(
             if items.iter().all(|it| it.pattern_id.is_none()) {
                 codes.insert(8);
             } else {
-                let ec = error_check(data, vin, &wmi, year, &items);
+                let ec = error_check(data, vin, &wmi, year, &items, check_digit_fails(data, vin));
                 codes.extend(ec.codes);
                 corrected = ec.corrected;
                 error_bytes = ec.error_bytes;
@@ -747,20 +754,50 @@ struct ErrorCheck {
     unused: Option<String>,
 }
 
+/// Whether a complete VIN's check digit is wrong, by the rule `spVinDecode_Core` applies.
+fn check_digit_fails(data: &Data, vin: &str) -> bool {
+    let vb = vin.as_bytes();
+    if vb.len() != 17 {
+        return false;
+    }
+    let car_lt = vb[2] != b'9' && is_car_mpv_lt(data.wmis.get(&vin::wmi_owned(vin)));
+    let rule = if car_lt {
+        CheckDigitRule::CarMpvLightTruck
+    } else {
+        CheckDigitRule::Other
+    };
+    vin::check_digit(vin, rule) != Some(char::from(vb[8]))
+}
+
 /// `spVinDecode_ErrorCode`: characters no linked schema allows (2-5) and positions no matched pattern
 /// used (14).
+///
+/// The lite vPIC data carries the patterns of ~27 elements only, so the characters its keys name are a
+/// subset of what NHTSA's full data allows: a character the lite keys do not name is most often valid all
+/// the same. Position errors are therefore reported only when the check digit fails too (a typo is then
+/// likely), and an unused position only when its character is also one no key names.
 fn error_check(
     data: &Data,
     vin: &str,
     wmi: &str,
     year: Option<u16>,
     items: &[Item<'_>],
+    check_digit_fails: bool,
 ) -> ErrorCheck {
     let vb = vin.as_bytes();
     let mut codes = Vec::new();
     if wmi.len() < 3 {
         codes.push(6);
     }
+    if !check_digit_fails && !data.full_patterns {
+        return ErrorCheck {
+            codes,
+            corrected: String::new(),
+            error_bytes: String::new(),
+            unused: None,
+        };
+    }
+    let mut invalid_positions: Vec<usize> = Vec::new();
     let mut valid = [0u64; 15];
     if let (Some(y), Some(w)) = (year, data.wmis.get(wmi)) {
         for l in w.links.iter().filter(|l| l.covers(Some(y))) {
@@ -793,6 +830,7 @@ fn error_check(
                 .map(crate::keys::slot_char)
                 .collect();
             replacements.push_str(&format!("({i}:{chars})"));
+            invalid_positions.push(i);
             errors += 1;
             last_pos = i;
             last_chars = chars;
@@ -872,7 +910,8 @@ fn error_check(
             continue;
         }
         let c = vb[i - 1];
-        if used[i - 3] >> slot(c) & 1 == 0 {
+        if used[i - 3] >> slot(c) & 1 == 0 && (data.full_patterns || invalid_positions.contains(&i))
+        {
             unused_pos.push(i.to_string());
         }
     }

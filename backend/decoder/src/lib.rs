@@ -19,6 +19,7 @@ mod errors;
 pub mod keys;
 mod model;
 mod output;
+mod renames;
 mod repair;
 mod result;
 mod snapshot;
@@ -33,6 +34,9 @@ pub use result::{
 };
 
 use model::Data;
+
+/// How a model-year pass ranks: (error value, element weight, pattern count, year).
+pub type PassScore = (i32, i64, i64, i64);
 
 /// Version of the decoding engine (reported with every answer).
 pub const DECODER_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -98,10 +102,10 @@ impl Decoder {
     pub fn from_sqlite(path: &Path) -> Result<Decoder, DataError> {
         let mut data = sqlite::load(path)?;
         let stamp = path.with_extension("db.source");
-        if let Ok(s) = std::fs::read_to_string(&stamp) {
-            if let Some(pkg) = s.split_whitespace().next() {
-                data.identity.source = format!("{pkg} {}", data.identity.source);
-            }
+        if let Ok(s) = std::fs::read_to_string(&stamp)
+            && let Some(pkg) = s.split_whitespace().next()
+        {
+            data.identity.source = format!("{pkg} {}", data.identity.source);
         }
         snapshot::seal(&mut data);
         Ok(Decoder::new(data))
@@ -177,6 +181,22 @@ impl Decoder {
     /// The flat DecodeVinValues-style object: every element code → value (`""` when empty), with `VIN`.
     pub fn flat_values(&self, d: &Decoded) -> Vec<(&str, String)> {
         output::flat(self, d)
+    }
+
+    /// Diagnostics: the model-year passes vPIC's procedure runs for a VIN and how each ranks
+    /// (error value, element weight, pattern count, year).
+    #[doc(hidden)]
+    pub fn pass_scores(
+        &self,
+        input: &str,
+        model_year: Option<u16>,
+    ) -> Vec<(Option<u16>, PassScore)> {
+        let vin = vin::normalize(input);
+        let (_, passes) = decode::decode_passes(&self.data, &vin, model_year, self.clock());
+        passes
+            .iter()
+            .map(|p| (p.year, decode::pass_score(&self.data, p, model_year)))
+            .collect()
     }
 
     pub(crate) fn data(&self) -> &Data {

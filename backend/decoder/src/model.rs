@@ -249,6 +249,8 @@ pub struct Data {
     pub conversions: Vec<Conversion>,
     /// Model ids per make with the model years their schemas cover (`year_from`, `year_to`).
     pub make_models: HashMap<u32, Vec<(u32, u16, u16)>>,
+    /// The data has patterns for every element (a full vPIC conversion), not only the lite subset.
+    pub full_patterns: bool,
     /// Position of each element id in `elements` (`u16::MAX` = none); rebuilt on load.
     #[serde(skip)]
     pub element_pos: Vec<u16>,

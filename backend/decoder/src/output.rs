@@ -248,6 +248,6 @@ pub fn flat<'d>(decoder: &'d Decoder, d: &Decoded) -> Vec<(&'d str, String)> {
         out.push((e.code.as_str(), v));
     }
     out.push(("VIN", d.vin.clone()));
-    out.sort_by(|a, b| a.0.to_ascii_lowercase().cmp(&b.0.to_ascii_lowercase()));
+    out.sort_by_key(|a| a.0.to_ascii_lowercase());
     out
 }

@@ -177,6 +177,8 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
         }
     }
 
+    crate::renames::apply(&mut lookups);
+
     // Schemas and patterns.
     let mut schema_index: HashMap<u32, usize> = HashMap::new();
     let mut schemas: Vec<Schema> = Vec::new();
@@ -509,6 +511,16 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
         }
     }
 
+    // The lite data keeps patterns of a few dozen elements; a full conversion has far more.
+    let full_patterns = {
+        let mut seen = HashSet::new();
+        for s in &schemas {
+            for p in &s.patterns {
+                seen.insert(p.element);
+            }
+        }
+        seen.len() > 60
+    };
     let data_date = if data_date_us > 0 {
         let days = data_date_us.div_euclid(86_400_000_000);
         civil_from_days(days)
@@ -539,6 +551,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
         conversions,
         make_models,
         element_pos: Vec::new(),
+        full_patterns,
     })
 }
 
