@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let map: serde_json::Map<String, serde_json::Value> = decoder
             .flat_values(&d)
             .into_iter()
-            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
             .collect();
         writeln!(out, "{}", serde_json::Value::Object(map))?;
         n += 1;

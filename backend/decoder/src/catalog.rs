@@ -21,7 +21,7 @@ impl Decoder {
         })?;
         let table = e.lookup_table.as_ref()?;
         let map = self.data().lookups.get(table)?;
-        let mut v: Vec<(u32, String)> = map.iter().map(|(k, n)| (*k, n.clone())).collect();
+        let mut v: Vec<(u32, String)> = map.iter().map(|(k, n)| (*k, n.to_string())).collect();
         v.sort();
         Some(v)
     }

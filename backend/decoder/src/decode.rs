@@ -1,8 +1,8 @@
 //! NHTSA's decoding procedure (spVinDecode) over the in-memory index: model-year passes, pattern
 //! matching, per-element resolution, make from model, engine models, conversions, error codes.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::errors::{
     self, ADDITIONAL_4, ADDITIONAL_5, INCOMPLETE_NOTE, MODEL_YEAR_NOTE, OFF_ROAD_NOTE,
@@ -30,19 +30,23 @@ const INCOMPLETE_BODIES: [&str; 16] = [
 #[derive(Debug, Clone)]
 pub(crate) struct Item<'a> {
     pub element: u16,
-    pub attribute: Cow<'a, str>,
+    pub attribute: Arc<str>,
     /// `None` = to be looked up from the attribute at the end (vPIC's `XXX`).
-    pub value: Option<String>,
+    pub value: Option<Arc<str>>,
     pub source: Source,
     pub priority: i32,
     pub changed: Option<i64>,
     pub pattern_id: Option<u32>,
     pub schema: Option<u32>,
-    pub keys: Option<Cow<'a, str>>,
+    pub keys: Option<Arc<str>>,
     /// The compiled key of pattern-like items (for unused positions).
     pub key: Option<&'a CompiledKey>,
+    /// Insertion order of vPIC's temporary table: pattern rows by pattern id, then the rest.
     pub seq: u32,
 }
+
+/// `seq` of items added after the pattern rows.
+const LATER: u32 = 1 << 31;
 
 /// The result of one pass.
 #[derive(Debug, Clone)]
@@ -216,12 +220,8 @@ fn element_weight(data: &Data, id: u16) -> Option<i32> {
     data.element(id).and_then(|e| e.weight)
 }
 
-fn spec_len(keys: Option<&Cow<'_, str>>) -> usize {
+fn spec_len(keys: Option<&str>) -> usize {
     keys.map_or(0, |k| k.bytes().filter(|&c| c != b'*').count())
-}
-
-fn unbracketed(keys: Option<&Cow<'_, str>>) -> String {
-    keys.map_or("", |k| k.as_ref()).replace(['[', ']'], "")
 }
 
 /// One pass of `spVinDecode_Core` for a model year (`None` = every linked schema).
@@ -248,8 +248,10 @@ pub(crate) fn core<'a>(
             codes.insert(7);
         }
         Some(w) => {
-            // Patterns of the schemas linked for the year.
-            let mut matched: Vec<Item<'a>> = Vec::new();
+            // Patterns of the schemas linked for the year: per element only the best (vPIC ranks them and
+            // deletes the rest), every row of the multi-valued notes.
+            let mut best: [u32; 256] = [u32::MAX; 256];
+            let mut engine: Option<Item<'a>> = None;
             for link in w.links.iter().filter(|l| l.covers(year)) {
                 let s = &data.schemas[link.schema as usize];
                 if s.to_be_qced {
@@ -267,32 +269,47 @@ pub(crate) fn core<'a>(
                             Some(e) if e.decode && !e.private => {}
                             _ => continue,
                         }
-                        matched.push(Item {
+                        let cand = Item {
                             element: p.element,
-                            attribute: Cow::Borrowed(data.string(p.attribute)),
+                            attribute: data.string(p.attribute).clone(),
                             value: None,
                             source: Source::Pattern,
                             priority: i32::from(link.year_from),
                             changed: Some(p.changed),
                             pattern_id: Some(p.id),
                             schema: Some(link.schema),
-                            keys: Some(Cow::Borrowed(k.text.as_str())),
+                            keys: Some(k.text.clone()),
                             key: Some(&k.compiled),
-                            seq: 0,
-                        });
+                            seq: p.id,
+                        };
+                        if p.element == 18
+                            && engine.as_ref().is_none_or(|e| {
+                                (cand.priority, cand.changed, cand.seq)
+                                    > (e.priority, e.changed, e.seq)
+                            })
+                        {
+                            engine = Some(cand.clone());
+                        }
+                        let slot = &mut best[(p.element as usize).min(255)];
+                        if MULTI.contains(&p.element) {
+                            items.push(cand);
+                        } else if *slot == u32::MAX {
+                            *slot = items.len() as u32;
+                            items.push(cand);
+                        } else if rank(&cand, &items[*slot as usize]) == std::cmp::Ordering::Less {
+                            items[*slot as usize] = cand;
+                        }
                     }
                 }
             }
-            matched.sort_by_key(|it| it.pattern_id);
-            items.extend(matched);
-            renumber(&mut items);
+            items.sort_by_key(|it| it.seq);
+            let mut later = LATER;
+            let mut next = || {
+                later += 1;
+                later
+            };
 
             // Engine model → engine-model patterns.
-            let engine = items
-                .iter()
-                .filter(|it| it.element == 18)
-                .max_by_key(|it| (it.priority, it.changed, it.seq))
-                .cloned();
             if let Some(em) = engine
                 && let Some(rows) = data.engine_models.get(&em.attribute.trim().to_lowercase())
             {
@@ -300,7 +317,7 @@ pub(crate) fn core<'a>(
                     for r in rows {
                         items.push(Item {
                             element: r.element,
-                            attribute: Cow::Borrowed(data.string(r.attribute)),
+                            attribute: data.string(r.attribute).clone(),
                             value: None,
                             source: Source::EngineModel,
                             priority: 50,
@@ -309,7 +326,7 @@ pub(crate) fn core<'a>(
                             schema: em.schema,
                             keys: em.keys.clone(),
                             key: em.key,
-                            seq: 0,
+                            seq: next(),
                         });
                     }
                 }
@@ -319,36 +336,45 @@ pub(crate) fn core<'a>(
             if let Some(vt) = w.vehicle_type_id
                 && let Some(name) = data.lookup_name("VehicleType", vt)
             {
-                items.push(fact(39, vt.to_string(), name.to_uppercase(), &wmi, 100));
+                items.push(fact(
+                    39,
+                    vt.to_string(),
+                    name.to_uppercase(),
+                    &wmi,
+                    100,
+                    next(),
+                ));
             }
             let mfr = w.manufacturer_id;
             let mfr_name = mfr.and_then(|m| data.lookup_name("Manufacturer", m));
             items.push(Item {
                 element: 27,
-                attribute: Cow::Owned(mfr.map(|m| m.to_string()).unwrap_or_default()),
-                value: Some(mfr_name.map(str::to_uppercase).unwrap_or_default()),
+                attribute: Arc::from(mfr.map(|m| m.to_string()).unwrap_or_default()),
+                value: Some(Arc::from(
+                    mfr_name.map(str::to_uppercase).unwrap_or_default(),
+                )),
                 source: Source::Wmi,
                 priority: 100,
                 changed: None,
                 pattern_id: None,
                 schema: None,
-                keys: Some(Cow::Owned(wmi.clone())),
+                keys: Some(Arc::from(wmi.as_str())),
                 key: None,
-                seq: 0,
+                seq: next(),
             });
             if let Some(y) = year {
                 items.push(Item {
                     element: 29,
-                    attribute: Cow::Owned(y.to_string()),
-                    value: Some(y.to_string()),
+                    attribute: Arc::from(y.to_string()),
+                    value: Some(Arc::from(y.to_string())),
                     source: Source::Input,
                     priority: 100,
                     changed: None,
                     pattern_id: None,
                     schema: None,
-                    keys: Some(Cow::Borrowed("***X*|Y")),
+                    keys: Some(Arc::from("***X*|Y")),
                     key: None,
-                    seq: 0,
+                    seq: next(),
                 });
             }
 
@@ -362,28 +388,32 @@ pub(crate) fn core<'a>(
                     let first = k.text.find('#').unwrap_or(0);
                     let last = k.text.rfind('#').unwrap_or(0);
                     let ks = key_string(vb);
-                    let value: String = ks.chars().skip(first).take(last + 1 - first).collect();
+                    let value: Arc<str> = Arc::from(
+                        ks.chars()
+                            .skip(first)
+                            .take(last + 1 - first)
+                            .collect::<String>(),
+                    );
                     for p in &s.patterns[k.start as usize..k.end as usize] {
                         if NOT_FROM_PATTERNS.contains(&p.element) {
                             continue;
                         }
                         items.push(Item {
                             element: p.element,
-                            attribute: Cow::Borrowed(data.string(p.attribute)),
+                            attribute: data.string(p.attribute).clone(),
                             value: Some(value.clone()),
                             source: Source::Formula,
                             priority: 100,
                             changed: Some(p.changed),
                             pattern_id: Some(p.id),
                             schema: Some(link.schema),
-                            keys: Some(Cow::Borrowed(k.text.as_str())),
+                            keys: Some(k.text.clone()),
                             key: Some(&k.compiled),
-                            seq: 0,
+                            seq: next(),
                         });
                     }
                 }
             }
-            renumber(&mut items);
 
             // One value per element (but the multi-valued notes), vPIC's ranking.
             dedupe(&mut items);
@@ -402,8 +432,8 @@ pub(crate) fn core<'a>(
                             if let Some(name) = data.lookup_name("Make", mk) {
                                 items.push(Item {
                                     element: 26,
-                                    attribute: Cow::Owned(mk.to_string()),
-                                    value: Some(name.to_uppercase()),
+                                    attribute: Arc::from(mk.to_string()),
+                                    value: Some(Arc::from(name.to_uppercase())),
                                     source: Source::Model,
                                     priority: 1000,
                                     changed: None,
@@ -411,7 +441,7 @@ pub(crate) fn core<'a>(
                                     schema: m.schema,
                                     keys: m.keys.clone(),
                                     key: m.key,
-                                    seq: 0,
+                                    seq: next(),
                                 });
                             }
                         }
@@ -430,15 +460,14 @@ pub(crate) fn core<'a>(
                             makes[0].1.to_uppercase(),
                             &wmi,
                             -100,
+                            next(),
                         ));
                     }
                 }
             }
-            renumber(&mut items);
 
             // Unit conversions fill the displacement the patterns did not give.
-            convert(data, &mut items);
-            renumber(&mut items);
+            convert(data, &mut items, &mut next);
 
             if items.iter().all(|it| it.pattern_id.is_none()) {
                 codes.insert(8);
@@ -610,25 +639,26 @@ fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
 
-fn fact<'a>(element: u16, attribute: String, value: String, keys: &str, priority: i32) -> Item<'a> {
+fn fact<'a>(
+    element: u16,
+    attribute: String,
+    value: String,
+    keys: &str,
+    priority: i32,
+    seq: u32,
+) -> Item<'a> {
     Item {
         element,
-        attribute: Cow::Owned(attribute),
-        value: Some(value),
+        attribute: Arc::from(attribute),
+        value: Some(Arc::from(value)),
         source: Source::Wmi,
         priority,
         changed: None,
         pattern_id: None,
         schema: None,
-        keys: Some(Cow::Owned(keys.to_string())),
+        keys: Some(Arc::from(keys)),
         key: None,
-        seq: 0,
-    }
-}
-
-fn renumber(items: &mut [Item<'_>]) {
-    for (i, it) in items.iter_mut().enumerate() {
-        it.seq = i as u32;
+        seq,
     }
 }
 
@@ -645,22 +675,31 @@ fn key_string(vin: &[u8]) -> String {
     s
 }
 
+/// vPIC's ranking of the candidates for one element: priority, newest change (NULL first), least specific
+/// key, key text without brackets, insertion order.
+fn rank(a: &Item<'_>, b: &Item<'_>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    fn unbracketed(k: &Option<Arc<str>>) -> impl Iterator<Item = u8> + '_ {
+        k.as_deref()
+            .unwrap_or("")
+            .bytes()
+            .filter(|&c| c != b'[' && c != b']')
+    }
+    b.priority
+        .cmp(&a.priority)
+        .then_with(|| match (a.changed, b.changed) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (Some(x), Some(y)) => y.cmp(&x),
+        })
+        .then_with(|| spec_len(a.keys.as_deref()).cmp(&spec_len(b.keys.as_deref())))
+        .then_with(|| unbracketed(&a.keys).cmp(unbracketed(&b.keys)))
+        .then_with(|| a.seq.cmp(&b.seq))
+}
+
 fn dedupe(items: &mut Vec<Item<'_>>) {
     use std::cmp::Ordering;
-    let rank = |a: &Item<'_>, b: &Item<'_>| -> Ordering {
-        b.priority
-            .cmp(&a.priority)
-            // PostgreSQL sorts NULL first in DESC order.
-            .then_with(|| match (a.changed, b.changed) {
-                (None, None) => Ordering::Equal,
-                (None, Some(_)) => Ordering::Less,
-                (Some(_), None) => Ordering::Greater,
-                (Some(x), Some(y)) => y.cmp(&x),
-            })
-            .then_with(|| spec_len(a.keys.as_ref()).cmp(&spec_len(b.keys.as_ref())))
-            .then_with(|| unbracketed(a.keys.as_ref()).cmp(&unbracketed(b.keys.as_ref())))
-            .then_with(|| a.seq.cmp(&b.seq))
-    };
     let mut keep = vec![true; items.len()];
     for i in 0..items.len() {
         if MULTI.contains(&items[i].element) || !keep[i] {
@@ -681,7 +720,7 @@ fn dedupe(items: &mut Vec<Item<'_>>) {
     items.retain(|_| k.next().unwrap_or(false));
 }
 
-fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>) {
+fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>, next: &mut impl FnMut() -> u32) {
     let mut candidates: Vec<(Item<'a>, &crate::model::Conversion)> = Vec::new();
     for it in items.iter() {
         for c in data.conversions.iter().filter(|c| c.from == it.element) {
@@ -707,8 +746,8 @@ fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>) {
             .unwrap_or_else(|| "0".to_string());
         items.push(Item {
             element: c.to,
-            attribute: Cow::Owned(result.clone()),
-            value: Some(result),
+            attribute: Arc::from(result.as_str()),
+            value: Some(Arc::from(result)),
             source: Source::Conversion,
             priority: 100,
             changed: None,
@@ -716,7 +755,7 @@ fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>) {
             schema: src.schema,
             keys: src.keys.clone(),
             key: None,
-            seq: 0,
+            seq: next(),
         });
     }
 }

@@ -178,8 +178,9 @@ impl Decoder {
         d
     }
 
-    /// The flat DecodeVinValues-style object: every element code → value (`""` when empty), with `VIN`.
-    pub fn flat_values(&self, d: &Decoded) -> Vec<(&str, String)> {
+    /// The flat DecodeVinValues-style object: every element code → value (`""` when empty), with `VIN`,
+    /// ordered as NHTSA's output lists them.
+    pub fn flat_values<'d>(&'d self, d: &'d Decoded) -> Vec<(&'d str, &'d str)> {
         output::flat(self, d)
     }
 

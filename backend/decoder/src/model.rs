@@ -2,6 +2,7 @@
 //! as a snapshot; immutable afterwards.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -166,7 +167,7 @@ pub struct PatternRec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyRec {
     /// The key text, upper-case.
-    pub text: String,
+    pub text: Arc<str>,
     /// The compiled key.
     pub compiled: CompiledKey,
     /// Patterns with this key: `Schema::patterns[start..end]`, ascending by pattern id.
@@ -181,7 +182,7 @@ pub struct Schema {
     /// `VinSchema.Id`.
     pub id: u32,
     /// `VinSchema.Name`.
-    pub name: String,
+    pub name: Arc<str>,
     /// `VinSchema.TobeQCed`.
     pub to_be_qced: bool,
     /// Distinct keys.
@@ -226,9 +227,9 @@ pub struct Data {
     /// Elements by id (ascending).
     pub elements: Vec<ElementInfo>,
     /// Interned strings (pattern attributes).
-    pub strings: Vec<String>,
+    pub strings: Vec<Arc<str>>,
     /// Lookup tables by name: id → name.
-    pub lookups: HashMap<String, HashMap<u32, String>>,
+    pub lookups: HashMap<String, HashMap<u32, Arc<str>>>,
     /// WMIs by text.
     pub wmis: HashMap<String, WmiRec>,
     /// Schemas.
@@ -254,6 +255,28 @@ pub struct Data {
     /// Position of each element id in `elements` (`u16::MAX` = none); rebuilt on load.
     #[serde(skip)]
     pub element_pos: Vec<u16>,
+    /// Code, name and group of each element (parallel to `elements`), shared by every result.
+    #[serde(skip)]
+    pub element_text: Vec<ElementText>,
+    /// Element ids in the order of NHTSA's flat `DecodeVinValues` object (alphabetical by code).
+    #[serde(skip)]
+    pub flat_order: Vec<u16>,
+}
+
+/// The place of `VIN` in `Data::flat_order`.
+pub const FLAT_VIN: u16 = u16::MAX;
+
+/// Shared strings of an element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementText {
+    /// `Element.Code`.
+    pub code: Arc<str>,
+    /// `Element.Name`.
+    pub name: Arc<str>,
+    /// `Element.GroupName`.
+    pub group: Arc<str>,
+    /// Rank of the group in vPIC's output order.
+    pub group_rank: u8,
 }
 
 impl Data {
@@ -264,6 +287,32 @@ impl Data {
         for (i, e) in self.elements.iter().enumerate() {
             self.element_pos[e.id as usize] = i as u16;
         }
+        self.element_text = self
+            .elements
+            .iter()
+            .map(|e| ElementText {
+                code: Arc::from(e.code.as_str()),
+                name: Arc::from(e.name.as_str()),
+                group: Arc::from(e.group.as_str()),
+                group_rank: crate::output::group_rank(&e.group),
+            })
+            .collect();
+        let mut order: Vec<(String, u16)> = self
+            .elements
+            .iter()
+            .filter(|e| e.decode && !e.private && !e.code.is_empty())
+            .map(|e| (e.code.to_ascii_lowercase(), e.id))
+            .collect();
+        order.push(("vin".to_string(), FLAT_VIN));
+        order.sort();
+        self.flat_order = order.into_iter().map(|(_, id)| id).collect();
+    }
+
+    /// Shared strings of an element.
+    #[inline]
+    pub fn element_text(&self, id: u16) -> Option<&ElementText> {
+        let p = *self.element_pos.get(id as usize)?;
+        self.element_text.get(p as usize)
     }
 
     /// An element by id.
@@ -275,12 +324,20 @@ impl Data {
 
     /// An interned string.
     #[inline]
-    pub fn string(&self, i: u32) -> &str {
-        self.strings.get(i as usize).map_or("", String::as_str)
+    pub fn string(&self, i: u32) -> &Arc<str> {
+        static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+        self.strings
+            .get(i as usize)
+            .unwrap_or_else(|| EMPTY.get_or_init(|| Arc::from("")))
     }
 
     /// The name of a row of a lookup table.
     pub fn lookup_name(&self, table: &str, id: u32) -> Option<&str> {
-        self.lookups.get(table)?.get(&id).map(String::as_str)
+        self.lookups.get(table)?.get(&id).map(|s| &**s)
+    }
+
+    /// The shared name of a row of a lookup table.
+    pub fn lookup_arc(&self, table: &str, id: u32) -> Option<&Arc<str>> {
+        self.lookups.get(table)?.get(&id)
     }
 }

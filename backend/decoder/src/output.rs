@@ -2,6 +2,8 @@
 //! notes joined), provenance, the check-digit verdict and the model-year candidates.
 
 use crate::Decoder;
+use std::sync::Arc;
+
 use crate::decode::{self, Pass};
 use crate::keys::VALID_CHARS;
 use crate::result::{CheckDigit, CheckDigitStatus, Decoded, DecodedValue, Source, YearCandidate};
@@ -41,8 +43,12 @@ pub fn group_rank(group: &str) -> u8 {
     }
 }
 
-fn clean(s: &str) -> String {
-    s.replace(['\t', '\r', '\n'], " ")
+fn clean(s: Arc<str>) -> Arc<str> {
+    if s.contains(['\t', '\r', '\n']) {
+        Arc::from(s.replace(['\t', '\r', '\n'], " "))
+    } else {
+        s
+    }
 }
 
 /// Decodes and shapes the result (no repairs).
@@ -52,56 +58,54 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
     let clock = decoder.clock();
     let (best, passes) = decode::decode_passes(data, &vin, hint, clock);
     let pass = &passes[best];
-    let mut values: Vec<DecodedValue> = Vec::new();
+    let mut values: Vec<DecodedValue> = Vec::with_capacity(pass.items.len() + 6);
     for it in &pass.items {
-        let Some(e) = data.element(it.element) else {
+        let (Some(e), Some(text)) = (data.element(it.element), data.element_text(it.element))
+        else {
             continue;
         };
         if !e.decode || e.private {
             continue;
         }
-        let (value, value_id) = match &it.value {
-            Some(v) => (Some(v.clone()), Some(it.attribute.to_string())),
-            None => match (&e.lookup_table, e.data_type.as_str()) {
-                (Some(t), "lookup") => (
-                    it.attribute
-                        .trim()
-                        .parse::<u32>()
-                        .ok()
-                        .and_then(|id| data.lookup_name(t, id))
-                        .map(str::to_string),
-                    Some(it.attribute.to_string()),
-                ),
-                _ => (Some(it.attribute.to_string()), None),
+        let lookup = e.data_type == "lookup";
+        let value: Option<Arc<str>> = match &it.value {
+            Some(v) => Some(v.clone()),
+            None => match (&e.lookup_table, lookup) {
+                (Some(t), true) => it
+                    .attribute
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(|id| data.lookup_arc(t, id))
+                    .cloned(),
+                _ => Some(it.attribute.clone()),
             },
         };
-        let Some(value) = value.map(|v| clean(&v)) else {
+        let Some(value) = value.map(clean) else {
             continue;
         };
         if value.is_empty() {
             continue;
         }
-        let value_id = value_id.filter(|v| !v.is_empty() && e.data_type == "lookup");
         if let Some(existing) = values.iter_mut().find(|v| v.element_id == e.id) {
-            if !existing.value.split("; ").any(|p| p == value) {
-                existing.value.push_str("; ");
-                existing.value.push_str(&value);
+            if !existing.value.split("; ").any(|p| p == &*value) {
+                existing.value = Arc::from(format!("{}; {}", existing.value, value));
             }
             continue;
         }
         let schema = it.schema.map(|s| &data.schemas[s as usize]);
         values.push(DecodedValue {
             element_id: e.id,
-            code: e.code.clone(),
-            name: e.name.clone(),
-            group: e.group.clone(),
+            code: text.code.clone(),
+            name: text.name.clone(),
+            group: text.group.clone(),
             value,
-            value_id,
+            value_id: (lookup && !it.attribute.is_empty()).then(|| it.attribute.clone()),
             source: it.source,
             pattern_id: it.pattern_id,
             schema_id: schema.map(|s| s.id),
             schema_name: schema.map(|s| s.name.clone()),
-            keys: it.keys.as_ref().map(|k| k.to_string()),
+            keys: it.keys.clone(),
         });
     }
     let descriptor = vin::descriptor(&vin);
@@ -123,14 +127,15 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
         if v.is_empty() {
             continue;
         }
-        if let Some(e) = data.element(id) {
+        if let Some(e) = data.element_text(id) {
+            let v: Arc<str> = Arc::from(v);
             values.push(DecodedValue {
                 element_id: id,
                 code: e.code.clone(),
                 name: e.name.clone(),
                 group: e.group.clone(),
-                value: v.to_string(),
-                value_id: (id == 143).then(|| v.to_string()),
+                value: v.clone(),
+                value_id: (id == 143).then_some(v),
                 source: Source::Decoder,
                 pattern_id: None,
                 schema_id: None,
@@ -139,7 +144,12 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
             });
         }
     }
-    values.sort_by_key(|v| (group_rank(&v.group), v.element_id));
+    values.sort_by_key(|v| {
+        (
+            data.element_text(v.element_id).map_or(99, |t| t.group_rank),
+            v.element_id,
+        )
+    });
 
     Decoded {
         input: input.to_string(),
@@ -234,20 +244,24 @@ fn year_candidates(passes: &[Pass<'_>], best: usize, hint: Option<u16>) -> Vec<Y
 
 /// The flat NHTSA `DecodeVinValues` object: every decodable element code (alphabetical, as vPIC's
 /// output type lists them) with its value or `""`, plus `VIN`.
-pub fn flat<'d>(decoder: &'d Decoder, d: &Decoded) -> Vec<(&'d str, String)> {
+pub fn flat<'d>(decoder: &'d Decoder, d: &'d Decoded) -> Vec<(&'d str, &'d str)> {
     let data = decoder.data();
-    let mut out: Vec<(&'d str, String)> = Vec::with_capacity(data.elements.len() + 1);
-    for e in &data.elements {
-        if !e.decode || e.private || e.code.is_empty() {
-            continue;
+    let mut by_id: [Option<&'d str>; 256] = [None; 256];
+    for v in &d.values {
+        if let Some(slot) = by_id.get_mut(v.element_id as usize) {
+            *slot = Some(&v.value);
         }
-        let v = d
-            .by_element(e.id)
-            .map(|v| v.value.clone())
-            .unwrap_or_default();
-        out.push((e.code.as_str(), v));
     }
-    out.push(("VIN", d.vin.clone()));
-    out.sort_by_key(|a| a.0.to_ascii_lowercase());
+    let mut out: Vec<(&'d str, &'d str)> = Vec::with_capacity(data.flat_order.len() + 1);
+    for &id in &data.flat_order {
+        if id == crate::model::FLAT_VIN {
+            out.push(("VIN", &d.vin));
+        } else if let Some(t) = data.element_text(id) {
+            out.push((
+                &t.code,
+                by_id.get(id as usize).copied().flatten().unwrap_or(""),
+            ));
+        }
+    }
     out
 }

@@ -1,6 +1,8 @@
 //! What a decode returns: vPIC's values with their provenance, plus what vPIC does not give
 //! (check-digit verdict, model-year candidates, repair candidates).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// Where a decoded value came from.
@@ -31,15 +33,15 @@ pub struct DecodedValue {
     /// vPIC element id (`Element.Id`).
     pub element_id: u16,
     /// vPIC element code, e.g. `BodyClass` (the key of NHTSA's `DecodeVinValues`).
-    pub code: String,
+    pub code: Arc<str>,
     /// vPIC element name, e.g. `Body Class` (the `Variable` of NHTSA's `DecodeVin`).
-    pub name: String,
+    pub name: Arc<str>,
     /// vPIC element group, e.g. `Exterior / Body` (empty for decoding metadata).
-    pub group: String,
+    pub group: Arc<str>,
     /// The value as vPIC prints it.
-    pub value: String,
+    pub value: Arc<str>,
     /// The lookup id (`ValueId` of NHTSA's `DecodeVin`) when the element is a lookup.
-    pub value_id: Option<String>,
+    pub value_id: Option<Arc<str>>,
     /// Where the value came from.
     pub source: Source,
     /// The pattern row (`Pattern.Id`) that gave the value, when one did.
@@ -47,9 +49,9 @@ pub struct DecodedValue {
     /// The VIN schema (`VinSchema.Id`) of that pattern.
     pub schema_id: Option<u32>,
     /// The VIN schema's name.
-    pub schema_name: Option<String>,
+    pub schema_name: Option<Arc<str>>,
     /// The matched pattern key.
-    pub keys: Option<String>,
+    pub keys: Option<Arc<str>>,
 }
 
 /// The check-digit verdict, aware of the market of the WMI.
@@ -154,8 +156,8 @@ impl Decoded {
     pub fn value(&self, code: &str) -> Option<&str> {
         self.values
             .iter()
-            .find(|v| v.code == code)
-            .map(|v| v.value.as_str())
+            .find(|v| &*v.code == code)
+            .map(|v| &*v.value)
     }
 
     /// The decoded value of one element by its id.

@@ -14,7 +14,7 @@ use crate::model::Data;
 
 const MAGIC: &[u8; 10] = b"VINBOTSNAP";
 /// Bump when the index layout changes: old snapshots are then rebuilt from the SQLite file.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const HEADER: usize = 10 + 4 + 8 + 32;
 
 fn config() -> bincode::config::Configuration {

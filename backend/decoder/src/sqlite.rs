@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -58,7 +59,7 @@ fn parse_day(s: &str) -> Option<i32> {
 }
 
 struct Interner {
-    strings: Vec<String>,
+    strings: Vec<Arc<str>>,
     index: HashMap<String, u32>,
 }
 
@@ -68,7 +69,7 @@ impl Interner {
             return i;
         }
         let i = self.strings.len() as u32;
-        self.strings.push(s.to_string());
+        self.strings.push(Arc::from(s));
         self.index.insert(s.to_string(), i);
         i
     }
@@ -161,6 +162,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
 
     // Lookup tables named by elements, plus the ones the decoder names itself.
     let mut lookups: HashMap<String, HashMap<u32, String>> = HashMap::new();
+    // (converted to shared strings once renamed, below)
     let mut wanted: Vec<String> = elements
         .iter()
         .filter_map(|e| e.lookup_table.clone())
@@ -196,7 +198,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
             schema_index.insert(id, schemas.len());
             schemas.push(Schema {
                 id,
-                name,
+                name: Arc::from(name),
                 to_be_qced: qc,
                 keys: Vec::new(),
                 patterns: Vec::new(),
@@ -257,7 +259,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
                 s.patterns.extend(pats);
                 let end = s.patterns.len() as u32;
                 s.keys.push(KeyRec {
-                    text,
+                    text: Arc::from(text),
                     compiled,
                     start,
                     end,
@@ -539,7 +541,10 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
         },
         elements,
         strings: interner.strings,
-        lookups,
+        lookups: lookups
+            .into_iter()
+            .map(|(t, m)| (t, m.into_iter().map(|(k, v)| (k, Arc::from(v))).collect()))
+            .collect(),
         wmis,
         schemas,
         makes,
@@ -551,6 +556,8 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
         conversions,
         make_models,
         element_pos: Vec::new(),
+        element_text: Vec::new(),
+        flat_order: Vec::new(),
         full_patterns,
     })
 }

@@ -41,11 +41,11 @@ fn golden_set_matches_nhtsa() {
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let case: Case = serde_json::from_str(line).expect("golden line parses");
         let decoded = d.decode_with(&case.vin, vinbot_decoder::DecodeOptions::default());
-        let flat: BTreeMap<&str, String> = d.flat_values(&decoded).into_iter().collect();
+        let flat: BTreeMap<&str, &str> = d.flat_values(&decoded).into_iter().collect();
         for (code, want) in &case.expected {
             cells += 1;
-            let got = flat.get(code.as_str()).cloned().unwrap_or_default();
-            if norm(&got) != norm(want) {
+            let got = flat.get(code.as_str()).copied().unwrap_or_default();
+            if norm(got) != norm(want) {
                 failures.push(format!(
                     "{} {code}: expected {want:?}, got {got:?}",
                     case.vin
@@ -76,5 +76,5 @@ fn flat_output_has_every_code_and_vin() {
         "DecodeVinValues has ~140 keys, got {}",
         flat.len()
     );
-    assert!(flat.iter().any(|(k, v)| *k == "Make" && v == "HONDA"));
+    assert!(flat.iter().any(|(k, v)| *k == "Make" && *v == "HONDA"));
 }
