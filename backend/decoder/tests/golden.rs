@@ -69,7 +69,7 @@ fn flat_output_has_every_code_and_vin() {
     let flat = d.flat_values(&decoded);
     assert!(
         flat.iter()
-            .any(|(k, v)| *k == "VIN" && v == "1HGCM82633A004352")
+            .any(|(k, v)| *k == "VIN" && *v == "1HGCM82633A004352")
     );
     assert!(
         flat.len() > 100,
