@@ -3,7 +3,8 @@
 # half-configured, and a runner that never echoes secret values.
 # shellcheck shell=bash
 
-DEPLOY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# VINBOT_DEPLOY_ROOT lets scripts/check-deploy-config run the scripts against a scratch tree.
+DEPLOY_ROOT="${VINBOT_DEPLOY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 DRY_RUN=0
 PROBLEMS=()
 PLAN=()
