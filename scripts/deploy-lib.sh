@@ -63,7 +63,7 @@ print_plan() {
 # Runs a command, printing it first. Arguments are shown as given: never pass secret values as arguments
 # (feed them on stdin instead, see run_with_stdin).
 run() {
-  printf '+ %s\n' "$*" >&2
+  printf '+' >&2; printf ' %q' "$@" >&2; printf '\n' >&2
   [ "$DRY_RUN" = 1 ] && return 0
   "$@"
 }
@@ -72,7 +72,7 @@ run() {
 run_with_stdin() { # STDIN_TEXT DESCRIPTION-OF-STDIN CMD...
   local input="$1" what="$2"
   shift 2
-  printf '+ %s  < (%s)\n' "$*" "$what" >&2
+  printf '+' >&2; printf ' %q' "$@" >&2; printf '  < (%s)\n' "$what" >&2
   [ "$DRY_RUN" = 1 ] && return 0
   printf '%s' "$input" | "$@"
 }
