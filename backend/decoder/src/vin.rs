@@ -4,9 +4,8 @@
 /// Normalises user input the way people type VINs: trims, upper-cases, drops spaces, dashes and dots.
 pub fn normalize(input: &str) -> String {
     input
-        .trim()
         .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '.' | '\t' | '\n' | '\r' | '_'))
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '_'))
         .flat_map(char::to_uppercase)
         .collect()
 }
