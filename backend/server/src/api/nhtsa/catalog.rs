@@ -87,15 +87,9 @@ impl NhtsaCatalogApi {
             .decoder
             .wmi(&wmi)
             .map(|w| {
-                let common_name = state
-                    .decoder
-                    .manufacturers()
-                    .iter()
-                    .find(|m| m.id == w.manufacturer_id)
-                    .and_then(|m| m.common_name.clone())
-                    .unwrap_or_default();
                 VpicWmi {
-                    common_name,
+                    // Common names are not in the data.
+                    common_name: String::new(),
                     created_on: w.created_on,
                     date_available_to_public: w.date_available,
                     make: w
@@ -104,7 +98,7 @@ impl NhtsaCatalogApi {
                         .map(|m| m.name.as_str())
                         .collect::<Vec<_>>()
                         .join(", "),
-                    manufacturer_name: w.manufacturer,
+                    manufacturer_name: w.manufacturer.unwrap_or_default(),
                     parent_company_name: String::new(),
                     url: String::new(),
                     updated_on: None,
@@ -137,8 +131,14 @@ impl NhtsaCatalogApi {
         let wanted = vehicletype.as_deref().map(str::to_lowercase);
         let results = manufacturers(&state, &manufacturer)
             .iter()
-            .flat_map(|m| state.decoder.wmis_for_manufacturer(m.id))
-            .filter(|w| {
+            .flat_map(|m| {
+                state
+                    .decoder
+                    .wmis_for_manufacturer(m.id)
+                    .into_iter()
+                    .map(move |w| (m.clone(), w))
+            })
+            .filter(|(_, w)| {
                 wanted.as_deref().is_none_or(|t| {
                     w.vehicle_type
                         .as_deref()
@@ -147,12 +147,12 @@ impl NhtsaCatalogApi {
                         .contains(t)
                 })
             })
-            .map(|w| VpicManufacturerWmi {
+            .map(|(m, w)| VpicManufacturerWmi {
                 country: w.country,
                 created_on: w.created_on,
                 date_available_to_public: w.date_available,
-                id: w.manufacturer_id,
-                name: w.manufacturer,
+                id: m.id,
+                name: m.name,
                 updated_on: None,
                 vehicle_type: w.vehicle_type.unwrap_or_default(),
                 wmi: w.wmi,
@@ -225,7 +225,7 @@ impl NhtsaCatalogApi {
             .take(MANUFACTURERS_PAGE)
             .map(|m| VpicManufacturer {
                 country: m.country.clone(),
-                mfr_common_name: m.common_name.clone(),
+                mfr_common_name: None,
                 mfr_id: m.id,
                 mfr_name: m.name.clone(),
                 vehicle_types: m

@@ -26,7 +26,7 @@ pub struct VpicVariable {
 /// A WMI as `DecodeWMI` describes it.
 #[derive(Debug, Clone, Object)]
 pub struct VpicWmi {
-    /// Manufacturer's common name.
+    /// Manufacturer's common name (not in the data: always empty).
     #[oai(rename = "CommonName")]
     pub common_name: String,
     /// When the WMI was recorded.
@@ -112,7 +112,7 @@ pub struct VpicManufacturer {
     /// Country.
     #[oai(rename = "Country")]
     pub country: Option<String>,
-    /// Common name.
+    /// Common name (not in the data: always null).
     #[oai(rename = "Mfr_CommonName")]
     pub mfr_common_name: Option<String>,
     /// Manufacturer id.

@@ -44,9 +44,9 @@ pub struct WmiView {
     /// The WMI (3 characters, or 6 for small manufacturers).
     pub wmi: String,
     /// Manufacturer name.
-    pub manufacturer: String,
+    pub manufacturer: Option<String>,
     /// vPIC manufacturer id.
-    pub manufacturer_id: u32,
+    pub manufacturer_id: Option<u32>,
     /// Makes built under this WMI.
     pub makes: Vec<MakeView>,
     /// Vehicle type.
