@@ -29,7 +29,10 @@ async fn incoming_request_id_is_echoed_when_well_formed() {
         .header("X-Request-Id", "bad id with spaces")
         .send()
         .await;
-    assert_ne!(resp.0.headers().get("x-request-id").unwrap(), "bad id with spaces");
+    assert_ne!(
+        resp.0.headers().get("x-request-id").unwrap(),
+        "bad id with spaces"
+    );
 }
 
 struct Fixed(&'static str, CheckOutcome);
@@ -52,14 +55,19 @@ async fn ready_reports_data_and_registered_checks() {
     assert_eq!(body["status"], "ok");
     assert_eq!(body["checks"]["data"], "ok");
 
-    let state = state_with(settings(&[]))
-        .with_readiness_check(Arc::new(Fixed("database", CheckOutcome::Degraded("refused".into()))));
+    let state = state_with(settings(&[])).with_readiness_check(Arc::new(Fixed(
+        "database",
+        CheckOutcome::Degraded("refused".into()),
+    )));
     let resp = client_for(state).get("/health/ready").send().await;
     resp.assert_status_is_ok();
     let body = json(resp).await;
     assert_eq!(body["status"], "degraded");
     assert_eq!(body["checks"]["database"], "degraded");
-    assert!(!body.to_string().contains("refused"), "internal reasons stay in the logs");
+    assert!(
+        !body.to_string().contains("refused"),
+        "internal reasons stay in the logs"
+    );
 
     let state = state_with(settings(&[]))
         .with_readiness_check(Arc::new(Fixed("redis", CheckOutcome::Down("gone".into()))));

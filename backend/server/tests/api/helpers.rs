@@ -41,7 +41,10 @@ pub fn decoder() -> Arc<Decoder> {
 /// Test settings: defaults plus `overrides`.
 pub fn settings(overrides: &[(&str, &str)]) -> Settings {
     let mut map: HashMap<String, String> = HashMap::new();
-    map.insert("HOME".into(), std::env::var("HOME").unwrap_or_else(|_| "/tmp".into()));
+    map.insert(
+        "HOME".into(),
+        std::env::var("HOME").unwrap_or_else(|_| "/tmp".into()),
+    );
     map.insert("PORT".into(), "0".into());
     map.insert("DASHBOARD_ALLOWED_ORIGINS".into(), ALLOWED_ORIGIN.into());
     for (k, v) in overrides {
@@ -86,8 +89,15 @@ pub async fn assert_envelope(resp: poem::test::TestResponse, status: u16, code: 
         .to_owned();
     let body = json(resp).await;
     assert_eq!(body["code"], code, "code in {body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {body}");
-    assert_eq!(body["request_id"], header_id.as_str(), "request_id in {body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "message in {body}"
+    );
+    assert_eq!(
+        body["request_id"],
+        header_id.as_str(),
+        "request_id in {body}"
+    );
     body
 }
 
@@ -152,4 +162,30 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
 /// Spawns a real server with the test defaults.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(settings(&[])).await
+}
+
+/// The make name of Honda in any case (the catalog keeps vPIC's `Honda`, decodes say `HONDA`).
+pub fn is_honda(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("HONDA"))
+}
+
+/// Splits one CSV row (RFC 4180 quoting).
+pub fn csv_fields(row: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = row.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    out.push(field);
+    out
 }
