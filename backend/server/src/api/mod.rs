@@ -1,0 +1,145 @@
+//! The HTTP API: the service definition (also used by `vinbot openapi`), the route tree and
+//! the middleware chain.
+//!
+//! Chain, outermost first: [`boundary::Boundary`] (request id, error envelope, security
+//! headers, access log) → [`nhtsa::path_case::NhtsaPathCase`] → [`cors::Cors`] →
+//! [`limits::Deadline`] → [`limits::BodyCap`] → routes. Rate limiting belongs between CORS
+//! and the deadline (so refused requests cost nothing); metrics next to the boundary.
+
+pub mod boundary;
+pub mod cors;
+pub mod error;
+pub mod health;
+pub mod limits;
+pub mod nhtsa;
+pub mod request_id;
+pub mod v1;
+pub mod vin_input;
+
+use poem::{
+    Endpoint, EndpointExt, IntoEndpoint, Request, Response, Route, endpoint::StaticFilesEndpoint,
+};
+use poem_openapi::{ExtraHeader, OpenApiService, Tags};
+
+use crate::state::AppState;
+
+/// Groups of operations in the spec.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Decode VINs.
+    Vins,
+    /// Makes, models and WMIs.
+    Catalog,
+    /// Service information.
+    Meta,
+    /// NHTSA vPIC-compatible routes (same paths, parameters and envelope as vPIC).
+    Nhtsa,
+    /// Liveness and readiness.
+    Health,
+}
+
+/// All operations of the spec.
+pub type Apis = (
+    v1::vins::VinsApi,
+    v1::catalog::CatalogApi,
+    v1::meta::MetaApi,
+    nhtsa::decode::NhtsaDecodeApi,
+    nhtsa::catalog::NhtsaCatalogApi,
+    health::HealthApi,
+);
+
+/// The service definition, shared by the server and `vinbot openapi`.
+pub fn openapi_service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(
+        (
+            v1::vins::VinsApi,
+            v1::catalog::CatalogApi,
+            v1::meta::MetaApi,
+            nhtsa::decode::NhtsaDecodeApi,
+            nhtsa::catalog::NhtsaCatalogApi,
+            health::HealthApi,
+        ),
+        "vinbot",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Offline VIN decoding from NHTSA's vPIC data. `/api/v1` is vinbot's own API; \
+         `/api/vehicles` mimics NHTSA's vPIC API so vPIC clients work by changing the base URL. \
+         Every error answer is `{code, message, request_id}`.",
+    )
+    .extra_response_header::<String, _>(
+        ExtraHeader::new("X-Request-Id").description("Id of this request; also in error bodies."),
+    )
+}
+
+/// The spec as YAML (what `vinbot openapi` prints and `openapi.yaml` holds).
+pub fn spec_yaml() -> String {
+    openapi_service().spec_yaml()
+}
+
+/// Paths served by the API even when a web page is served at `/`.
+const API_PREFIXES: &[&str] = &[
+    "/api/",
+    "/health/",
+    "/docs",
+    "/openapi.json",
+    "/telegram/",
+    "/metrics",
+];
+
+/// The route tree without middleware.
+fn routes(state: AppState) -> impl Endpoint {
+    let service = openapi_service();
+    let docs = service.swagger_ui();
+    let spec = service.spec_endpoint();
+    // Seam: the Telegram module adds `.at("/telegram/webhook", …)` here.
+    Route::new()
+        .nest("/docs", docs)
+        .at("/openapi.json", spec)
+        .nest("/", service)
+        .data(state)
+}
+
+/// Sends API paths to the API and everything else to the web page, when one is configured.
+struct SiteRouter<A, S> {
+    api: A,
+    site: Option<S>,
+}
+
+impl<A: Endpoint, S: Endpoint> Endpoint for SiteRouter<A, S> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        let path = req.uri().path();
+        let is_api = API_PREFIXES.iter().any(|p| path.starts_with(p));
+        match &self.site {
+            Some(site) if !is_api => site.call(req).await.map(poem::IntoResponse::into_response),
+            _ => self
+                .api
+                .call(req)
+                .await
+                .map(poem::IntoResponse::into_response),
+        }
+    }
+}
+
+/// The whole application endpoint with its middleware.
+pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
+    let settings = state.settings.clone();
+    let site = settings.frontend_dir.as_ref().map(|dir| {
+        StaticFilesEndpoint::new(dir)
+            .index_file("index.html")
+            .prefer_utf8(true)
+            .into_endpoint()
+    });
+    SiteRouter {
+        api: routes(state),
+        site,
+    }
+    .with(limits::BodyCap::new(&settings.http))
+    .with(limits::Deadline(settings.http.request_timeout))
+    .with(cors::Cors::new(&settings.dashboard_allowed_origins))
+    .with(nhtsa::path_case::NhtsaPathCase)
+    .with(boundary::Boundary)
+    .map_to_response()
+}

@@ -1,0 +1,177 @@
+//! `GET /api/v1/vins/{vin}` and `POST /api/v1/vins/batch`.
+
+use poem::web::Data;
+use poem_openapi::{
+    ApiRequest, ApiResponse, Object, OpenApi, ResponseContent,
+    param::{Header, Path, Query},
+    payload::{Json, PlainText},
+};
+
+use super::{
+    batch_stream::{self, Csv, Ndjson, StreamFormat},
+    decode_view::{VinDecode, vin_decode},
+};
+use crate::{
+    api::{ApiTags, error::ApiError, vin_input},
+    state::AppState,
+};
+
+/// The VIN routes.
+pub struct VinsApi;
+
+/// A JSON batch request.
+#[derive(Debug, Object)]
+pub struct BatchRequest {
+    /// `VIN` or `VIN,model_year` entries (at most 1,000 without a streaming `Accept`).
+    pub vins: Vec<String>,
+}
+
+/// A JSON batch answer.
+#[derive(Debug, Object)]
+pub struct BatchResult {
+    /// Number of results.
+    pub count: usize,
+    /// One decode per input entry, in input order; a bad entry carries its error codes.
+    pub results: Vec<VinDecode>,
+}
+
+/// Batch body: JSON, or plain text with one `VIN` or `VIN,year` a line.
+#[derive(Debug, ApiRequest)]
+pub enum BatchBody {
+    /// `{"vins": [...]}`.
+    Json(Json<BatchRequest>),
+    /// One `VIN` or `VIN,year` a line.
+    Text(PlainText<String>),
+}
+
+/// The batch answer in the format chosen by `Accept`.
+#[derive(ResponseContent)]
+pub enum BatchContent {
+    /// The whole answer as one JSON document (default).
+    Json(Json<BatchResult>),
+    /// One decode object a line, streamed (`Accept: application/x-ndjson`).
+    Ndjson(Ndjson),
+    /// A header row of element codes and one row a VIN, streamed (`Accept: text/csv`).
+    Csv(Csv),
+}
+
+/// Successful single decode.
+#[derive(ApiResponse)]
+pub enum DecodeResponse {
+    /// The decode (also for VINs that decode with vPIC error codes).
+    #[oai(status = 200)]
+    Ok(Json<VinDecode>),
+}
+
+/// Successful batch.
+#[derive(ApiResponse)]
+pub enum BatchResponse {
+    /// Results in input order.
+    #[oai(status = 200)]
+    Ok(BatchContent),
+}
+
+fn stream_format(accept: Option<&str>) -> Option<StreamFormat> {
+    let accept = accept?.to_ascii_lowercase();
+    if accept.contains("application/x-ndjson") || accept.contains("application/ndjson") {
+        Some(StreamFormat::Ndjson)
+    } else if accept.contains("text/csv") {
+        Some(StreamFormat::Csv)
+    } else {
+        None
+    }
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Vins")]
+impl VinsApi {
+    /// Decode one VIN
+    ///
+    /// The VIN is trimmed, upper-cased, spaces and dashes removed; `*` wildcards and partial
+    /// VINs are accepted (vPIC error 6). Characters that no VIN can hold are a 400 `invalid_vin`.
+    #[oai(path = "/vins/:vin", method = "get", operation_id = "decode_vin")]
+    async fn decode(
+        &self,
+        state: Data<&AppState>,
+        /// The VIN (17 characters, or fewer with `*` for unknown positions).
+        vin: Path<String>,
+        /// Model-year hint (1980-2039), used like vPIC's `modelyear`.
+        #[oai(validator(minimum(value = "1980"), maximum(value = "2039")))]
+        model_year: Query<Option<u16>>,
+    ) -> Result<DecodeResponse, ApiError> {
+        if let Some(reason) = vin_input::reject_reason(&vin) {
+            return Err(ApiError::invalid_vin(reason));
+        }
+        let decoded = state.decoder.decode(&vin, model_year.0);
+        // I, O and Q are letters but never VIN characters: without a repair to offer, the
+        // input is not a VIN. With repairs, the decode (which lists them) is the useful answer.
+        let excluded = vin_input::excluded_letters(&decoded.vin);
+        if !excluded.is_empty() && decoded.repairs.is_empty() {
+            return Err(ApiError::invalid_vin(format!(
+                "VIN contains characters outside A-H, J-N, P, R-Z, 0-9: {}",
+                vin_input::positions(&excluded)
+            )));
+        }
+        Ok(DecodeResponse::Ok(Json(vin_decode(
+            &state.decoder,
+            &decoded,
+        ))))
+    }
+
+    /// Decode many VINs
+    ///
+    /// JSON body `{"vins": [...]}` (at most 1,000 for a JSON answer) or a `text/plain` body
+    /// with one `VIN` or `VIN,year` a line. With `Accept: application/x-ndjson` or
+    /// `Accept: text/csv` any number (up to the body cap) is decoded and streamed in input
+    /// order. A bad entry gives a result with its error codes; it never fails the batch.
+    #[oai(path = "/vins/batch", method = "post", operation_id = "decode_batch")]
+    async fn batch(
+        &self,
+        state: Data<&AppState>,
+        /// `application/json` (default), `application/x-ndjson` or `text/csv`.
+        #[oai(name = "Accept")]
+        accept: Header<Option<String>>,
+        body: BatchBody,
+    ) -> Result<BatchResponse, ApiError> {
+        let lines: Vec<String> = match body {
+            BatchBody::Json(Json(req)) => req
+                .vins
+                .into_iter()
+                .filter(|v| !v.trim().is_empty())
+                .collect(),
+            BatchBody::Text(PlainText(text)) => {
+                vin_input::lines(&text).map(str::to_owned).collect()
+            }
+        };
+        if let Some(format) = stream_format(accept.0.as_deref()) {
+            let body = batch_stream::body(state.decoder.clone(), lines, format);
+            let content = match format {
+                StreamFormat::Ndjson => BatchContent::Ndjson(Ndjson(body)),
+                StreamFormat::Csv => BatchContent::Csv(Csv(body)),
+            };
+            return Ok(BatchResponse::Ok(content));
+        }
+        let max = state.settings.http.max_json_batch;
+        if lines.len() > max {
+            return Err(ApiError::invalid_request(format!(
+                "{} VINs in one JSON batch; at most {max}. Ask for application/x-ndjson or text/csv to stream more.",
+                lines.len()
+            )));
+        }
+        let decoder = state.decoder.clone();
+        let results = tokio::task::spawn_blocking(move || {
+            lines
+                .iter()
+                .map(|line| {
+                    let (vin, year) = vin_input::parse_line(line);
+                    vin_decode(&decoder, &decoder.decode(vin, year))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+        Ok(BatchResponse::Ok(BatchContent::Json(Json(BatchResult {
+            count: results.len(),
+            results,
+        }))))
+    }
+}

@@ -1,0 +1,138 @@
+//! `vinbot decode`: JSON Lines, one flat DecodeVinValues-style object per input line, in
+//! input order. Lines are decoded in parallel chunks (rayon) and printed in order; memory
+//! stays bounded by the chunk size however long the input. A line that is not a VIN still
+//! yields an object carrying vPIC's error code: never a crash, never a skipped line.
+
+use std::{
+    fs::File,
+    io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write},
+    path::PathBuf,
+};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use vinbot_decoder::Decoder;
+
+use crate::api::vin_input;
+
+/// Lines decoded per parallel chunk.
+const CHUNK: usize = 4096;
+/// Inputs at least this large (bytes) show a progress bar on a terminal.
+const PROGRESS_BYTES: u64 = 256 * 1024;
+
+/// Where the VINs come from.
+pub enum Input {
+    /// Command-line arguments.
+    Args(Vec<String>),
+    /// A file, or stdin for `-`.
+    File(PathBuf),
+}
+
+/// The flat values as one JSON object, keys in the decoder's (vPIC's) order.
+struct Flat<'a>(&'a [(&'a str, String)]);
+
+impl Serialize for Flat<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// One output line for one input line.
+pub fn decode_line(decoder: &Decoder, line: &str) -> String {
+    let (vin, year) = vin_input::parse_line(line);
+    let decoded = decoder.decode(vin, year);
+    let flat = decoder.flat_values(&decoded);
+    serde_json::to_string(&Flat(&flat)).unwrap_or_else(|_| "{}".to_owned())
+}
+
+fn write_chunk(decoder: &Decoder, lines: &[String], out: &mut impl Write) -> io::Result<()> {
+    let rendered: Vec<String> = lines.par_iter().map(|l| decode_line(decoder, l)).collect();
+    for line in rendered {
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn progress(total_bytes: Option<u64>) -> Option<ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    match total_bytes {
+        Some(n) if n >= PROGRESS_BYTES => {
+            let bar = ProgressBar::new(n);
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {per_sec} eta {eta}")
+            {
+                bar.set_style(style);
+            }
+            Some(bar)
+        }
+        Some(_) => None,
+        None => Some(ProgressBar::new_spinner()),
+    }
+}
+
+/// Decodes `input` to stdout.
+pub fn run(decoder: &Decoder, input: Input) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = match input {
+        Input::Args(vins) => write_chunk(decoder, &vins, &mut out).and_then(|()| out.flush()),
+        Input::File(path) => {
+            let (reader, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
+                (Box::new(io::stdin().lock()), None)
+            } else {
+                let file =
+                    File::open(&path).with_context(|| format!("opening {}", path.display()))?;
+                let size = file.metadata().ok().map(|m| m.len());
+                (Box::new(file), size)
+            };
+            stream(decoder, BufReader::new(reader), size, &mut out)
+        }
+    };
+    match result {
+        // A closed pipe (`| head`) is a normal way to stop reading.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing output"),
+    }
+}
+
+fn stream(
+    decoder: &Decoder,
+    mut reader: impl BufRead,
+    size: Option<u64>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let bar = progress(size);
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if let Some(bar) = &bar {
+            bar.inc(if size.is_some() { n as u64 } else { 1 });
+        }
+        // Invalid UTF-8 becomes U+FFFD: the line still yields an object (with an error code).
+        let line = String::from_utf8_lossy(&buf);
+        chunk.push(line.trim_end_matches(['\n', '\r']).to_owned());
+        if chunk.len() == CHUNK {
+            write_chunk(decoder, &chunk, out)?;
+            chunk.clear();
+        }
+    }
+    write_chunk(decoder, &chunk, out)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    out.flush()
+}

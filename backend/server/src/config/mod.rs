@@ -1,0 +1,366 @@
+//! Typed settings, loaded once at start from the environment variables of DESIGN.md and
+//! validated there, so the rest of the program never reads the environment.
+
+mod env;
+
+use std::{path::PathBuf, time::Duration};
+
+use secrecy::SecretString;
+
+use env::Env;
+pub use env::{ConfigError, ConfigErrors};
+
+/// `development` (defaults fill in secrets) or `production` (secrets are required).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    /// Local runs and tests.
+    Development,
+    /// A deployment: no generated secrets.
+    Production,
+}
+
+/// Log output of `tracing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object a line (the container).
+    Json,
+}
+
+/// The Telegram bot, present only when both its token and webhook secret are set.
+#[derive(Debug, Clone)]
+pub struct TelegramSettings {
+    /// `TELEGRAM_BOT_TOKEN`.
+    pub bot_token: SecretString,
+    /// `TELEGRAM_WEBHOOK_SECRET` (Telegram's `secret_token`, at least 32 characters).
+    pub webhook_secret: SecretString,
+    /// `TELEGRAM_API_BASE_URL`: calls go to `{base}/bot{token}/{method}`.
+    pub api_base_url: String,
+}
+
+/// HTTP limits. Not read from the environment: they are part of the API contract; tests shrink them.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Largest body of ordinary JSON routes (413 beyond).
+    pub json_body_limit: usize,
+    /// Largest body of the streaming batch route.
+    pub stream_body_limit: usize,
+    /// Per-request deadline for producing the response head (503 `timeout` beyond).
+    pub request_timeout: Duration,
+    /// Idle keep-alive connections are closed after this.
+    pub idle_timeout: Duration,
+    /// How long shutdown waits for in-flight requests.
+    pub shutdown_timeout: Duration,
+    /// Most VINs in one JSON (non-streaming) batch.
+    pub max_json_batch: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            json_body_limit: 1024 * 1024,
+            stream_body_limit: 32 * 1024 * 1024,
+            request_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            shutdown_timeout: Duration::from_secs(20),
+            max_json_batch: 1000,
+        }
+    }
+}
+
+/// Everything the program is configured with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `APP_ENV`.
+    pub app_env: AppEnv,
+    /// `PORT` (0 binds an ephemeral port, as tests do).
+    pub port: u16,
+    /// `VINBOT_DATA_DIR`: the vPIC SQLite and the snapshot.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL` (may carry a password, hence secret).
+    pub database_url: SecretString,
+    /// `REDIS_URL`; `None` means in-process cache and limits.
+    pub redis_url: Option<SecretString>,
+    /// `REDIS_KEY_PREFIX`.
+    pub redis_key_prefix: String,
+    /// `RATE_LIMIT_ANON_PER_MINUTE`.
+    pub rate_limit_anon_per_minute: u32,
+    /// `RATE_LIMIT_KEY_PER_MINUTE`.
+    pub rate_limit_key_per_minute: u32,
+    /// `TRUST_FLY_CLIENT_IP`.
+    pub trust_fly_client_ip: bool,
+    /// `DASHBOARD_ALLOWED_ORIGINS`: exact CORS origins.
+    pub dashboard_allowed_origins: Vec<String>,
+    /// `DASHBOARD_SECRET_KEY`.
+    pub dashboard_secret_key: SecretString,
+    /// `TELEGRAM_*`; `None` when the bot is off.
+    pub telegram: Option<TelegramSettings>,
+    /// `FRONTEND_DIR`: serve the web page at `/` when set.
+    pub frontend_dir: Option<PathBuf>,
+    /// `METRICS_PORT`.
+    pub metrics_port: u16,
+    /// `SENTRY_DSN`.
+    pub sentry_dsn: Option<SecretString>,
+    /// `STORE_FULL_VINS`.
+    pub store_full_vins: bool,
+    /// `LOG_FORMAT`.
+    pub log_format: LogFormat,
+    /// Limits of the HTTP server.
+    pub http: HttpSettings,
+}
+
+const TELEGRAM_DEFAULT_BASE: &str = "https://api.telegram.org";
+
+impl Settings {
+    /// Loads from the process environment.
+    pub fn from_env() -> Result<Self, ConfigErrors> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Loads from any key lookup (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
+        let mut env = Env::new(&lookup);
+
+        let app_env = match env
+            .get("APP_ENV")
+            .map(|v| v.to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("development") | Some("dev") => AppEnv::Development,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some(other) => {
+                env.fail(
+                    "APP_ENV",
+                    format!("expected development or production, got {other:?}"),
+                );
+                AppEnv::Development
+            }
+        };
+        let port = env.parse_or("PORT", 8080u16, "a port number (0-65535)");
+        let data_dir = resolve_data_dir(&mut env);
+        let database_url = database_url(&mut env, &data_dir);
+        let redis_url = env.get("REDIS_URL");
+        if let Some(url) = &redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            env.fail("REDIS_URL", "expected a redis:// or rediss:// URL");
+        }
+        let redis_key_prefix = env
+            .get("REDIS_KEY_PREFIX")
+            .unwrap_or_else(|| "vinbot:".into());
+        let rate_limit_anon_per_minute = positive(&mut env, "RATE_LIMIT_ANON_PER_MINUTE", 120);
+        let rate_limit_key_per_minute = positive(&mut env, "RATE_LIMIT_KEY_PER_MINUTE", 1200);
+        let trust_fly_client_ip = env.bool_or("TRUST_FLY_CLIENT_IP", false);
+        let dashboard_allowed_origins = origins(&mut env);
+        let dashboard_secret_key = secret_key(&mut env, app_env);
+        let telegram = telegram(&mut env);
+        let frontend_dir = env.get("FRONTEND_DIR").map(PathBuf::from);
+        let metrics_port = env.parse_or("METRICS_PORT", 9091u16, "a port number (0-65535)");
+        if metrics_port != 0 && metrics_port == port {
+            env.fail(
+                "METRICS_PORT",
+                "must differ from PORT (metrics stay off the public port)",
+            );
+        }
+        let sentry_dsn = env.get("SENTRY_DSN");
+        if let Some(dsn) = &sentry_dsn
+            && !dsn.starts_with("https://")
+            && !dsn.starts_with("http://")
+        {
+            env.fail("SENTRY_DSN", "expected an http(s) URL");
+        }
+        let store_full_vins = env.bool_or("STORE_FULL_VINS", false);
+        let log_format = match env
+            .get("LOG_FORMAT")
+            .map(|v| v.to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                env.fail(
+                    "LOG_FORMAT",
+                    format!("expected pretty or json, got {other:?}"),
+                );
+                LogFormat::Pretty
+            }
+        };
+
+        if !env.errors.is_empty() {
+            return Err(ConfigErrors(env.errors));
+        }
+        Ok(Self {
+            app_env,
+            port,
+            data_dir,
+            database_url,
+            redis_url: redis_url.map(SecretString::from),
+            redis_key_prefix,
+            rate_limit_anon_per_minute,
+            rate_limit_key_per_minute,
+            trust_fly_client_ip,
+            dashboard_allowed_origins,
+            dashboard_secret_key,
+            telegram,
+            frontend_dir,
+            metrics_port,
+            sentry_dsn: sentry_dsn.map(SecretString::from),
+            store_full_vins,
+            log_format,
+            http: HttpSettings::default(),
+        })
+    }
+}
+
+/// `VINBOT_DATA_DIR`, else `${XDG_CACHE_HOME:-$HOME/.cache}/vinbot` (where `scripts/fetch-vpic-data` puts the data).
+/// Also used on its own by CLI commands that need nothing else.
+pub fn data_dir_from(lookup: impl Fn(&str) -> Option<String>) -> Result<PathBuf, ConfigError> {
+    let mut env = Env::new(&lookup);
+    let dir = resolve_data_dir(&mut env);
+    match env.errors.pop() {
+        Some(e) => Err(e),
+        None => Ok(dir),
+    }
+}
+
+fn resolve_data_dir(env: &mut Env<'_>) -> PathBuf {
+    if let Some(dir) = env.get("VINBOT_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    if let Some(cache) = env.get("XDG_CACHE_HOME") {
+        return PathBuf::from(cache).join("vinbot");
+    }
+    if let Some(home) = env.get("HOME") {
+        return PathBuf::from(home).join(".cache").join("vinbot");
+    }
+    env.fail(
+        "VINBOT_DATA_DIR",
+        "not set, and neither XDG_CACHE_HOME nor HOME is set to derive it",
+    );
+    PathBuf::new()
+}
+
+fn database_url(env: &mut Env<'_>, data_dir: &std::path::Path) -> SecretString {
+    match env.get("DATABASE_URL") {
+        Some(url) => {
+            let ok = ["sqlite:", "postgres://", "postgresql://"]
+                .iter()
+                .any(|p| url.starts_with(p));
+            if !ok {
+                env.fail("DATABASE_URL", "expected a sqlite:… or postgres://… URL");
+            }
+            SecretString::from(url)
+        }
+        None => SecretString::from(format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("vinbot.db").display()
+        )),
+    }
+}
+
+fn positive(env: &mut Env<'_>, key: &'static str, default: u32) -> u32 {
+    let v = env.parse_or(key, default, "a positive integer");
+    if v == 0 {
+        env.fail(key, "must be at least 1");
+    }
+    v
+}
+
+fn origins(env: &mut Env<'_>) -> Vec<String> {
+    let raw = env
+        .get("DASHBOARD_ALLOWED_ORIGINS")
+        .unwrap_or_else(|| "http://localhost:8080".into());
+    let mut out = Vec::new();
+    for origin in raw.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        match check_origin(origin) {
+            Ok(()) => out.push(origin.to_owned()),
+            Err(reason) => env.fail("DASHBOARD_ALLOWED_ORIGINS", format!("{origin:?}: {reason}")),
+        }
+    }
+    out
+}
+
+/// An origin is `scheme://host[:port]`: exact, no wildcard, no path, no trailing slash.
+fn check_origin(origin: &str) -> Result<(), &'static str> {
+    if origin.contains('*') {
+        return Err("wildcards are not allowed; list exact origins");
+    }
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or("must start with http:// or https://")?;
+    if rest.is_empty() || rest.contains('/') || rest.contains('?') || rest.contains('#') {
+        return Err("must be scheme://host[:port] without a path or trailing slash");
+    }
+    Ok(())
+}
+
+fn secret_key(env: &mut Env<'_>, app_env: AppEnv) -> SecretString {
+    match env.get("DASHBOARD_SECRET_KEY") {
+        Some(key) if key.len() >= 32 => SecretString::from(key),
+        Some(_) => {
+            env.fail("DASHBOARD_SECRET_KEY", "must be at least 32 characters");
+            SecretString::from(String::new())
+        }
+        None if app_env == AppEnv::Production => {
+            env.fail("DASHBOARD_SECRET_KEY", "required when APP_ENV=production");
+            SecretString::from(String::new())
+        }
+        // Development: a fresh random key per process; sessions simply do not survive a restart.
+        None => SecretString::from(hex::encode(rand::random::<[u8; 32]>())),
+    }
+}
+
+fn telegram(env: &mut Env<'_>) -> Option<TelegramSettings> {
+    let token = env.get("TELEGRAM_BOT_TOKEN");
+    let secret = env.get("TELEGRAM_WEBHOOK_SECRET");
+    let base = env
+        .get("TELEGRAM_API_BASE_URL")
+        .unwrap_or_else(|| TELEGRAM_DEFAULT_BASE.into());
+    if !(base.starts_with("https://") || base.starts_with("http://")) {
+        env.fail("TELEGRAM_API_BASE_URL", "expected an http(s) URL");
+    }
+    match (token, secret) {
+        (None, None) => None,
+        (Some(_), None) => {
+            env.fail(
+                "TELEGRAM_WEBHOOK_SECRET",
+                "required when TELEGRAM_BOT_TOKEN is set",
+            );
+            None
+        }
+        (None, Some(_)) => {
+            env.fail(
+                "TELEGRAM_BOT_TOKEN",
+                "required when TELEGRAM_WEBHOOK_SECRET is set",
+            );
+            None
+        }
+        (Some(token), Some(secret)) => {
+            let valid_chars = secret
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if secret.len() < 32 || secret.len() > 256 || !valid_chars {
+                env.fail(
+                    "TELEGRAM_WEBHOOK_SECRET",
+                    "must be 32-256 characters of A-Z, a-z, 0-9, _ and -",
+                );
+            }
+            if !token.contains(':') {
+                env.fail(
+                    "TELEGRAM_BOT_TOKEN",
+                    "does not look like a bot token (id:secret)",
+                );
+            }
+            Some(TelegramSettings {
+                bot_token: SecretString::from(token),
+                webhook_secret: SecretString::from(secret),
+                api_base_url: base.trim_end_matches('/').to_owned(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
