@@ -72,7 +72,10 @@ pub struct Recorder;
 impl Recorder {
     /// Starts the writer on the current tokio runtime. Keep the `JoinHandle` to await the task
     /// after [`RecorderHandle::shutdown`].
-    pub fn spawn(db: DatabaseConnection, config: RecorderConfig) -> (RecorderHandle, JoinHandle<()>) {
+    pub fn spawn(
+        db: DatabaseConnection,
+        config: RecorderConfig,
+    ) -> (RecorderHandle, JoinHandle<()>) {
         let config = RecorderConfig {
             capacity: config.capacity.max(1),
             batch_size: config.batch_size.max(1),

@@ -196,7 +196,11 @@ impl Writer {
         self.counters.lost(dropped);
         self.counters.publish();
         if dropped > 0 {
-            tracing::warn!(flushed, dropped, "stats recorder stopped; events lost at the deadline");
+            tracing::warn!(
+                flushed,
+                dropped,
+                "stats recorder stopped; events lost at the deadline"
+            );
         } else {
             tracing::info!(flushed, dropped, "stats recorder stopped");
         }
