@@ -71,12 +71,11 @@ pub fn redact_url(url: &str) -> String {
     };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => {
-            let userinfo = &rest[..at];
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{}{user}:***{}", &url[..scheme_end + 3], &rest[at..])
-        }
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &rest[at..]),
         None => url.to_owned(),
     }
 }
@@ -157,6 +156,10 @@ mod tests {
         assert_eq!(
             redact_url("postgres://vin:s3cret@db.internal:5432/vinbot"),
             "postgres://vin:***@db.internal:5432/vinbot"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/vinbot"),
+            "postgres://postgres@127.0.0.1/vinbot"
         );
         assert_eq!(
             redact_url("postgres://127.0.0.1/vinbot"),

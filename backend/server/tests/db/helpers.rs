@@ -14,6 +14,16 @@ pub fn pg_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
+/// A connection to the maintenance database that gives up after a few seconds.
+async fn pg_admin() -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut options = sea_orm::ConnectOptions::new(pg_admin_url());
+    options
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    Database::connect(options).await
+}
+
 /// `postgres://.../<name>` on the admin URL's server.
 fn pg_url_for(name: &str) -> String {
     let admin = pg_admin_url();
@@ -80,15 +90,13 @@ impl TestDb {
     /// A fresh database `vinbot_test_<random>` on the local PostgreSQL.
     pub async fn postgres() -> Self {
         let admin_url = pg_admin_url();
-        let admin = Database::connect(admin_url.as_str())
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "PostgreSQL is unreachable at {} ({e}). The db tests need a real PostgreSQL: \
+        let admin = pg_admin().await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is unreachable at {} ({e}). The db tests need a real PostgreSQL: \
                  start it (scripts/test does) or set VINBOT_TEST_PG_URL.",
-                    db::redact_url(&admin_url)
-                )
-            });
+                db::redact_url(&admin_url)
+            )
+        });
         let name = format!("vinbot_test_{:016x}", rand::random::<u64>());
         admin
             .execute_unprepared(&format!("CREATE DATABASE {name}"))
@@ -117,9 +125,7 @@ impl TestDb {
         match self.backend {
             Backend::Postgres => {
                 let name = self.pg_name.clone().expect("postgres test db has a name");
-                let admin = Database::connect(pg_admin_url().as_str())
-                    .await
-                    .expect("admin connection");
+                let admin = pg_admin().await.expect("admin connection");
                 admin
                     .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
                     .await
@@ -152,9 +158,7 @@ impl TestDb {
         match self.backend {
             Backend::Postgres => {
                 let name = self.pg_name.clone().expect("postgres test db has a name");
-                let admin = Database::connect(pg_admin_url().as_str())
-                    .await
-                    .expect("admin connection");
+                let admin = pg_admin().await.expect("admin connection");
                 admin
                     .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
                     .await
@@ -184,7 +188,7 @@ impl Drop for TestDb {
                 .build()
                 .expect("cleanup runtime");
             runtime.block_on(async move {
-                let admin = Database::connect(pg_admin_url().as_str()).await?;
+                let admin = pg_admin().await?;
                 admin
                     .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .await?;
