@@ -4,12 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Instant, MissedTickBehavior, sleep_until};
 
 use super::counters::Counters;
 use super::{RecorderConfig, ShutdownReport};
+use crate::db::DbError;
 use crate::db::events::{DecodeEvent, record_decodes};
 
 /// Sent by [`super::RecorderHandle::shutdown`].
@@ -107,7 +108,7 @@ impl Writer {
             let outcome = {
                 let db = self.db.clone();
                 let write =
-                    tokio::time::timeout(self.config.write_timeout, record_decodes(&db, batch));
+                    tokio::time::timeout(self.config.write_timeout, write_batch(&db, batch));
                 tokio::pin!(write);
                 // Wait for the write, but give up at the shutdown deadline, which may arrive
                 // meanwhile (a cancelled write may still have committed; it is counted dropped).
@@ -208,6 +209,15 @@ impl Writer {
             let _ = request.reply.send(ShutdownReport { flushed, dropped });
         }
     }
+}
+
+/// One transaction per batch: one commit (one fsync on PostgreSQL) instead of one per statement,
+/// and a failed batch leaves nothing behind.
+async fn write_batch(db: &DatabaseConnection, batch: &[DecodeEvent]) -> Result<u64, DbError> {
+    let txn = db.begin().await?;
+    let new_rows = record_decodes(&txn, batch).await?;
+    txn.commit().await?;
+    Ok(new_rows)
 }
 
 /// Sleeps until the deadline, or forever without one.
