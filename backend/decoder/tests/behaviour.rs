@@ -1,0 +1,122 @@
+//! Behaviour beyond the golden set: bad input, partial VINs, model-year hints, repairs, snapshots.
+
+mod common;
+
+use vinbot_decoder::{CheckDigitStatus, Decoder};
+
+#[test]
+fn invalid_characters_give_error_400_with_positions() {
+    let d = common::decoder().decode("1HGCM8263OA004352", None);
+    assert!(d.error_codes.contains(&400), "{:?}", d.error_codes);
+    assert!(
+        d.additional_error_text.contains("10:O"),
+        "{}",
+        d.additional_error_text
+    );
+    assert!(d.suggested_vin.contains('!'));
+}
+
+#[test]
+fn partial_vin_gives_error_6_and_still_decodes_the_wmi() {
+    let d = common::decoder().decode("1HGCM826", None);
+    assert!(d.error_codes.contains(&6), "{:?}", d.error_codes);
+    assert_eq!(
+        d.value("Manufacturer"),
+        Some("AMERICAN HONDA MOTOR CO., INC.")
+    );
+}
+
+#[test]
+fn unknown_wmi_gives_error_7() {
+    let d = common::decoder().decode("ZZZZZ111111111111", None);
+    assert!(d.error_codes.contains(&7), "{:?}", d.error_codes);
+}
+
+#[test]
+fn wrong_check_digit_is_flagged_and_repaired() {
+    let d = common::decoder().decode("1HGCM82643A004352", None);
+    assert!(d.error_codes.contains(&1));
+    assert_eq!(d.check_digit.status, CheckDigitStatus::Invalid);
+    assert!(d.check_digit.required);
+    assert!(
+        d.repairs.iter().any(|r| r.vin == "1HGCM82633A004352"),
+        "repairs: {:?}",
+        d.repairs
+    );
+}
+
+#[test]
+fn look_alike_letters_are_repaired() {
+    // O at position 12 and I at 13 where digits belong.
+    let d = common::decoder().decode("1HGCM82633AO04352", None);
+    assert!(
+        d.repairs.iter().any(|r| r.vin == "1HGCM82633A004352"),
+        "{:?}",
+        d.repairs
+    );
+}
+
+#[test]
+fn model_year_hint_that_contradicts_gives_error_12() {
+    let d = common::decoder().decode("1HGCM82633A004352", Some(2005));
+    assert!(d.error_codes.contains(&12), "{:?}", d.error_codes);
+    assert!(d.model_year_candidates.iter().any(|c| c.chosen));
+}
+
+#[test]
+fn normalises_user_input() {
+    let a = common::decoder().decode(" 1hg-cm826 33a004352 ", None);
+    assert_eq!(a.vin, "1HGCM82633A004352");
+    assert_eq!(a.value("Model"), Some("Accord"));
+}
+
+#[test]
+fn snapshot_round_trips_and_rejects_damage() {
+    let d = common::decoder();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.snapshot");
+    d.write_snapshot(&path).unwrap();
+    let loaded = Decoder::load_snapshot(&path).unwrap();
+    assert_eq!(loaded.identity(), d.identity());
+    let vin = "5YJXCBE10KF604140";
+    assert_eq!(
+        loaded.with_clock(2026, 20_786).decode(vin, None),
+        d.decode(vin, None)
+    );
+    // Truncated file.
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let err = Decoder::load_snapshot(&path).unwrap_err().to_string();
+    assert!(err.contains("truncated"), "{err}");
+    // Foreign file.
+    std::fs::write(
+        &path,
+        b"hello world, not a snapshot at all.........................",
+    )
+    .unwrap();
+    let err = Decoder::load_snapshot(&path).unwrap_err().to_string();
+    assert!(err.contains("magic"), "{err}");
+}
+
+#[test]
+fn catalog_answers() {
+    let d = common::decoder();
+    let honda = d.makes_named("honda");
+    assert!(
+        honda.iter().any(|m| m.name.eq_ignore_ascii_case("HONDA")),
+        "{honda:?}"
+    );
+    let id = honda
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case("HONDA"))
+        .unwrap()
+        .id;
+    let models = d.models_for_make(id, Some(2003));
+    assert!(models.iter().any(|m| m.name == "Accord"), "{models:?}");
+    let w = d.wmi("1hg").unwrap();
+    assert_eq!(
+        w.manufacturer.as_deref(),
+        Some("AMERICAN HONDA MOTOR CO., INC.")
+    );
+    assert!(d.element_values("BodyClass").unwrap().len() > 50);
+}
