@@ -1,10 +1,11 @@
-//! vinbot's server crate: configuration, telemetry, the HTTP API (v1 and NHTSA-compatible),
-//! the CLI. `main.rs` only parses the command line and calls [`cli::run`].
+//! vinbot's server crate: configuration, telemetry, the HTTP API (v1 and NHTSA-compatible), decode
+//! history and statistics, the CLI. `main.rs` only parses the command line and calls [`cli::run`].
 
 pub mod api;
 pub mod cli;
 pub mod config;
 pub mod data;
+pub mod db;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -1,0 +1,45 @@
+//! Persistence: decode history and statistics, Telegram users and update de-duplication, API
+//! keys — on SQLite (the embedded default) or PostgreSQL through one sea-orm code path.
+//!
+//! Startup: [`connect`] → [`migrate`] → [`recorder::Recorder::spawn`]; request paths call
+//! [`recorder::RecorderHandle::record`] (never blocks) and [`stats::StatsCache`]; shutdown calls
+//! [`recorder::RecorderHandle::shutdown`]. Repository functions take `&impl ConnectionTrait`, so
+//! they also run inside a transaction. No HTTP types live here.
+
+mod api_keys;
+mod connect;
+pub mod entities;
+mod error;
+mod events;
+pub mod recorder;
+pub mod stats;
+mod telegram_updates;
+mod users;
+
+use migration::MigratorTrait;
+use sea_orm::DatabaseConnection;
+
+pub use api_keys::{
+    ApiKey, NewApiKey, find_api_key_by_prefix, insert_api_key, list_api_keys, revoke_api_key,
+    touch_api_key,
+};
+pub use connect::{
+    ConnectConfig, SQLITE_FILE_NAME, backend_name, connect, default_sqlite_url, redact_url,
+};
+pub use error::DbError;
+pub use events::{Channel, DecodeEvent, PRIVATE_VIN_LEN, history_vin, record_decodes};
+pub use telegram_updates::{mark_update_seen, prune_updates_seen_before};
+pub use users::{TelegramUser, User, find_user, upsert_user};
+
+/// Applies every pending migration (`vinbot migrate`; `vinbot serve` on SQLite at start).
+/// Safe to run repeatedly.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
+    migration::Migrator::up(db, None)
+        .await
+        .map_err(DbError::Migrate)
+}
+
+/// Cheap round trip for readiness checks.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbError> {
+    Ok(db.ping().await?)
+}
