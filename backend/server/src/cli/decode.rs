@@ -31,7 +31,7 @@ pub enum Input {
 }
 
 /// The flat values as one JSON object, keys in the decoder's (vPIC's) order.
-struct Flat<'a>(&'a [(&'a str, String)]);
+struct Flat<'a>(&'a [(&'a str, &'a str)]);
 
 impl Serialize for Flat<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -46,7 +46,14 @@ impl Serialize for Flat<'_> {
 /// One output line for one input line.
 pub fn decode_line(decoder: &Decoder, line: &str) -> String {
     let (vin, year) = vin_input::parse_line(line);
-    let decoded = decoder.decode(vin, year);
+    // The CLI prints vPIC's values only: no repair search.
+    let decoded = decoder.decode_with(
+        vin,
+        vinbot_decoder::DecodeOptions {
+            model_year: year,
+            repairs: false,
+        },
+    );
     let flat = decoder.flat_values(&decoded);
     serde_json::to_string(&Flat(&flat)).unwrap_or_else(|_| "{}".to_owned())
 }

@@ -57,7 +57,7 @@ fn values(state: &AppState, d: &Decoded) -> BTreeMap<String, String> {
         .decoder
         .flat_values(d)
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect()
 }
 
@@ -71,11 +71,11 @@ fn variables(state: &AppState, d: &Decoded) -> Vec<VpicVariable> {
             let value_id = d
                 .values
                 .iter()
-                .find(|v| v.code == code)
-                .and_then(|v| v.value_id.clone())
+                .find(|v| &*v.code == code)
+                .and_then(|v| v.value_id.as_deref().map(str::to_owned))
                 .unwrap_or_default();
             Some(VpicVariable {
-                value: (!value.is_empty()).then_some(value),
+                value: (!value.is_empty()).then(|| value.to_owned()),
                 value_id: Some(value_id),
                 variable: element.name.clone(),
                 variable_id: element.id,

@@ -109,7 +109,7 @@ fn render_chunk(decoder: &Decoder, lines: &[String], format: StreamFormat) -> By
             }
             StreamFormat::Csv => {
                 let flat = decoder.flat_values(&decoded);
-                csv_row(&mut out, flat.iter().map(|(_, v)| v.as_str()));
+                csv_row(&mut out, flat.iter().map(|(_, v)| *v));
             }
         }
     }

@@ -219,18 +219,18 @@ fn groups(d: &Decoded) -> Vec<GroupView> {
         let name = if v.group.is_empty() {
             "Decoding"
         } else {
-            v.group.as_str()
+            &*v.group
         };
         let view = ValueView {
-            code: v.code.clone(),
-            name: v.name.clone(),
-            value: v.value.clone(),
-            value_id: v.value_id.clone(),
+            code: v.code.to_string(),
+            name: v.name.to_string(),
+            value: v.value.to_string(),
+            value_id: v.value_id.as_deref().map(str::to_owned),
             source: json_name(&v.source),
             pattern_id: v.pattern_id,
             schema_id: v.schema_id,
-            schema_name: v.schema_name.clone(),
-            keys: v.keys.clone(),
+            schema_name: v.schema_name.as_deref().map(str::to_owned),
+            keys: v.keys.as_deref().map(str::to_owned),
         };
         match out.iter_mut().find(|g| g.name == name) {
             Some(g) => g.values.push(view),
@@ -249,7 +249,7 @@ pub fn vin_decode(decoder: &Decoder, d: &Decoded) -> VinDecode {
         .flat_values(d)
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.to_owned(), v))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
     let status = match d.check_digit.status {
         CheckDigitStatus::Valid => "valid",
