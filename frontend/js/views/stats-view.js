@@ -38,6 +38,16 @@ export function initStatsView(api) {
   const days = /** @type {HTMLSelectElement} */ (byId('stats-days'));
   const refresh = /** @type {HTMLButtonElement} */ (byId('stats-refresh'));
   let seq = 0;
+  /** @type {Stats | null} */
+  let shown = null;
+
+  /** Draw (or redraw, at the current width) the dashboard for `stats`. */
+  function draw(/** @type {Stats} */ stats) {
+    shown = stats;
+    // Charts are drawn at their container's pixel width, so measure the body once it has its layout.
+    const width = body.clientWidth || 960;
+    replace(body, ...render(stats, width));
+  }
 
   async function load() {
     const mine = ++seq;
@@ -47,10 +57,11 @@ export function initStatsView(api) {
       /** @type {Stats} */
       const stats = await api.stats(Number(days.value) || 30);
       if (mine !== seq) return;
-      replace(body, ...render(stats));
+      draw(stats);
       status.textContent = `Statistics for the last ${stats.days ?? days.value} days.`;
     } catch (err) {
       if (mine !== seq) return;
+      shown = null;
       status.textContent = '';
       const retry = h('button', { type: 'button', onclick: () => load() }, 'Retry');
       replace(body, h('div', { class: 'error-box', role: 'alert' },
@@ -62,6 +73,12 @@ export function initStatsView(api) {
     }
   }
 
+  let lastWidth = 0;
+  new ResizeObserver(() => {
+    const w = body.clientWidth;
+    if (shown && w > 0 && Math.abs(w - lastWidth) > 8) draw(shown);
+    lastWidth = w;
+  }).observe(body);
   days.addEventListener('change', load);
   refresh.addEventListener('click', load);
   return { load };
@@ -69,9 +86,15 @@ export function initStatsView(api) {
 
 /**
  * @param {Stats} st
+ * @param {number} width pixels available to the dashboard
  * @returns {HTMLElement[]}
  */
-function render(st) {
+function render(st, width) {
+  // Mirrors the CSS grid: up to three bar charts a row, at least 20rem (320 px) each, 16 px gaps,
+  // minus each figure's padding and border (2 × 15 px).
+  const columns = Math.max(1, Math.min(3, Math.floor((width + 16) / (320 + 16))));
+  const barWidth = Math.floor((width - 16 * (columns - 1)) / columns) - 30;
+  const lineWidth = width - 30;
   const perDay = st.per_day ?? [];
   const kpi = (/** @type {string} */ label, /** @type {string} */ value) => h('div', { class: 'kpi' }, h('dt', {}, label), h('dd', {}, value));
   const kpis = h('dl', { class: 'kpis' },
@@ -90,15 +113,18 @@ function render(st) {
           { name: 'clean', values: perDay.map((d) => d.clean) },
         ],
         className: 'wide',
+        width: lineWidth,
       })
       : h('figure', { class: 'chart wide' }, h('figcaption', {}, 'Decodes per day'), h('p', { class: 'empty' }, 'No decodes in this period yet.')),
-    barChart({ title: 'Top makes', items: (st.top_makes ?? []).map((m) => ({ label: m.name, value: m.count })) }),
+    barChart({ title: 'Top makes', width: barWidth, items: (st.top_makes ?? []).map((m) => ({ label: m.name, value: m.count })) }),
     barChart({
       title: 'Top models',
+      width: barWidth,
       items: (st.top_models ?? []).map((m) => ({ label: m.make ? `${m.name} (${m.make})` : m.name, value: m.count })),
     }),
     barChart({
       title: 'Error codes',
+      width: barWidth,
       showShare: true,
       items: (st.error_codes ?? []).map((e) => ({
         label: ERROR_CODE_NAMES[e.name] ? `${e.name} · ${ERROR_CODE_NAMES[e.name]}` : e.name,
@@ -106,6 +132,6 @@ function render(st) {
         ok: e.name === '0',
       })),
     }),
-    (st.channels?.length ?? 0) > 0 && barChart({ title: 'Channels', items: (st.channels ?? []).map((c) => ({ label: c.name, value: c.count })) }));
+    (st.channels?.length ?? 0) > 0 && barChart({ title: 'Channels', width: barWidth, items: (st.channels ?? []).map((c) => ({ label: c.name, value: c.count })) }));
   return [kpis, charts, st.generated_at ? h('p', { class: 'stats-generated' }, `Generated ${st.generated_at}`) : h('span')];
 }

@@ -1,6 +1,6 @@
-// Our small SVG chart drawer: a line chart and horizontal bars, sized by a viewBox so they scale with the
-// container. Geometry comes from lib/chart-geometry.js; each chart also carries a data table for screen
-// readers and for people who want the numbers.
+// Our small SVG chart drawer: a line chart and horizontal bars, drawn at the pixel width of their container
+// (so text stays at its CSS size; the caller redraws on resize). Geometry comes from lib/chart-geometry.js;
+// each chart also carries a data table for screen readers and for people who want the numbers.
 
 import { lineLayout, barLayout } from '../lib/chart-geometry.js';
 import { formatCount, formatPercent } from '../lib/format.js';
@@ -12,17 +12,18 @@ import { h, s, uniqueId } from './dom.js';
  * @param {string} p.title
  * @param {string[]} p.labels x labels (already formatted)
  * @param {{name: string, values: number[]}[]} p.series
+ * @param {number} p.width pixels
  * @param {string} [p.className]
  * @returns {HTMLElement} a <figure>
  */
-export function lineChart({ title, labels, series, className = '' }) {
-  const width = 640;
-  const height = 220;
-  const layout = lineLayout(labels, series, { width, height, margin: { top: 10, right: 12, bottom: 26, left: 44 } }, 7);
+export function lineChart({ title, labels, series, width, className = '' }) {
+  const height = width < 500 ? 180 : 240;
+  const maxLabels = Math.max(2, Math.floor(width / 90));
+  const layout = lineLayout(labels, series, { width, height, margin: { top: 10, right: 22, bottom: 26, left: 44 } }, maxLabels);
   const titleId = uniqueId('chart-title');
   const descId = uniqueId('chart-desc');
   const totals = series.map((sr) => `${sr.name}: ${formatCount(sr.values.reduce((a, b) => a + b, 0))}`).join(', ');
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': titleId, 'aria-describedby': descId },
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': titleId, 'aria-describedby': descId },
     s('title', { id: titleId }, title),
     s('desc', { id: descId }, `${labels.length} days from ${labels[0] ?? '–'} to ${labels[labels.length - 1] ?? '–'}; ${totals}.`),
     s('g', { class: 'grid' }, layout.yTicks.map((t) => s('line', { x1: layout.plot.x0, x2: layout.plot.x1, y1: t.y, y2: t.y }))),
@@ -31,7 +32,7 @@ export function lineChart({ title, labels, series, className = '' }) {
       layout.xLabels.map((l) => s('text', { x: l.x, y: height - 6, 'text-anchor': 'middle' }, l.text))),
     layout.series.map((sr, i) => s('g', { class: 'series', 'aria-hidden': 'true' },
       s('path', { class: `line s${i}`, d: sr.d }),
-      sr.points.length <= 45 && sr.points.map((pt) => s('circle', { class: `dot s${i}`, cx: pt.x, cy: pt.y, r: 2.5 },
+      sr.points.length <= width / 12 && sr.points.map((pt) => s('circle', { class: `dot s${i}`, cx: pt.x, cy: pt.y, r: 2.5 },
         s('title', {}, `${pt.label}: ${formatCount(pt.value)} ${sr.name}`))))));
   return h('figure', { class: `chart ${className}` },
     h('figcaption', {}, title),
@@ -46,21 +47,22 @@ export function lineChart({ title, labels, series, className = '' }) {
  * @param {object} p
  * @param {string} p.title
  * @param {{label: string, value: number, ok?: boolean}[]} p.items
+ * @param {number} p.width pixels
  * @param {string} [p.empty] text when there are no items
  * @param {boolean} [p.showShare] print "n (x %)" instead of "n"
  * @returns {HTMLElement} a <figure>
  */
-export function barChart({ title, items, empty = 'Nothing yet.', showShare = false }) {
-  const width = 420;
-  const labelWidth = 150;
+export function barChart({ title, items, width, empty = 'Nothing yet.', showShare = false }) {
+  const labelWidth = Math.min(170, Math.round(width * 0.42));
   const layout = barLayout(items, { width, labelWidth, valueWidth: showShare ? 96 : 56, barHeight: 18, gap: 7 });
   const caption = h('figcaption', {}, title);
   if (items.length === 0) return h('figure', { class: 'chart' }, caption, h('p', { class: 'empty' }, empty));
   const titleId = uniqueId('chart-title');
-  const clip = (/** @type {string} */ t) => (t.length > 22 ? `${t.slice(0, 21)}…` : t);
+  const maxChars = Math.floor(labelWidth / 7);
+  const clip = (/** @type {string} */ t) => (t.length > maxChars ? `${t.slice(0, maxChars - 1)}…` : t);
   const valueText = (/** @type {import('../lib/chart-geometry.js').Bar} */ b) =>
     (showShare ? `${formatCount(b.value)} (${formatPercent(b.share, 0)})` : formatCount(b.value));
-  const svg = s('svg', { viewBox: `0 0 ${width} ${layout.height}`, role: 'img', 'aria-labelledby': titleId },
+  const svg = s('svg', { viewBox: `0 0 ${width} ${layout.height}`, width, height: layout.height, role: 'img', 'aria-labelledby': titleId },
     s('title', { id: titleId }, `${title}: ${layout.bars.map((b) => `${b.label} ${valueText(b)}`).join(', ')}`),
     layout.bars.map((b, i) => s('g', { 'aria-hidden': 'true' },
       s('text', { class: 'bar-label', x: labelWidth - 8, y: b.y + b.height / 2 + 4, 'text-anchor': 'end' }, clip(b.label),
