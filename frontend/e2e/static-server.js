@@ -18,18 +18,19 @@ const TYPES = /** @type {Record<string, string>} */ ({
  * Start a server on 127.0.0.1 and an OS-chosen port.
  * @param {object} opts
  * @param {string} opts.root directory to serve
- * @param {Record<string, string>} [opts.overrides] path → body served instead of a file (e.g. '/config.js')
+ * @param {(path: string) => string | undefined} [opts.override] body to serve instead of a file (e.g. for '/config.js')
  * @param {(html: string) => string} [opts.transformHtml] applied to index.html
  * @returns {Promise<{origin: string, close: () => Promise<void>}>}
  */
-export async function startStaticServer({ root, overrides = {}, transformHtml = (x) => x }) {
+export async function startStaticServer({ root, override = () => undefined, transformHtml = (x) => x }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
     const type = TYPES[path.extname(rel)] ?? 'application/octet-stream';
-    if (rel in overrides) {
+    const replacement = override(rel);
+    if (replacement !== undefined) {
       res.writeHead(200, { 'content-type': type });
-      res.end(overrides[rel]);
+      res.end(replacement);
       return;
     }
     const file = path.join(root, rel);
