@@ -1,1 +1,192 @@
-//! placeholder
+//! # vinbot-decoder
+//!
+//! An offline VIN decoder that follows NHTSA's own decoding procedure (vPIC's `spVinDecode`) over any
+//! SQLite file with vPIC's table layout.
+//!
+//! Data model: a WMI (positions 1-3, or 1-3 + 12-14 for small makers) is linked to VIN schemas for
+//! ranges of model years; a schema holds patterns, each a key over positions 4-8 and 10-17 that gives
+//! one element (Model, Body Class, ...) one value. A decode resolves the model year (position 10 and the
+//! 30-year cycle), collects the patterns whose keys match, keeps one value per element as vPIC ranks
+//! them, adds what the WMI, the model, engine models and unit conversions give, and computes vPIC's
+//! error codes. The index is built once ([`Decoder::from_sqlite`]), saved as a snapshot
+//! ([`Decoder::write_snapshot`]) that loads in milliseconds, and is immutable: share it as
+//! `Arc<Decoder>` across threads.
+#![deny(missing_docs)]
+
+mod catalog;
+mod decode;
+mod errors;
+pub mod keys;
+mod model;
+mod output;
+mod repair;
+mod result;
+mod snapshot;
+mod sqlite;
+pub mod vin;
+
+use std::path::{Path, PathBuf};
+
+pub use model::{DataIdentity, ElementInfo, MakeInfo, ManufacturerInfo, ModelInfo, WmiInfo};
+pub use result::{
+    Change, CheckDigit, CheckDigitStatus, Decoded, DecodedValue, Repair, Source, YearCandidate,
+};
+
+use model::Data;
+
+/// Version of the decoding engine (reported with every answer).
+pub const DECODER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// File name of the vPIC SQLite in a data directory.
+pub const SQLITE_FILE: &str = "vpic.lite.db";
+/// File name of the snapshot in a data directory.
+pub const SNAPSHOT_FILE: &str = "vpic.snapshot";
+
+/// Why data could not be loaded or built.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// The file does not exist.
+    #[error("vPIC data not found at {0} (run scripts/fetch-vpic-data)")]
+    Missing(PathBuf),
+    /// The SQLite file could not be read as vPIC data.
+    #[error("cannot read vPIC SQLite {0}: {1}")]
+    Sqlite(PathBuf, String),
+    /// The snapshot is not ours, truncated, corrupt or of another format version.
+    #[error("invalid snapshot {0}: {1}")]
+    Snapshot(PathBuf, String),
+    /// Reading or writing a file failed.
+    #[error("I/O error on {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+}
+
+/// Options of one decode.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DecodeOptions {
+    /// The caller's model year (vPIC's `modelyear` parameter).
+    pub model_year: Option<u16>,
+    /// Also search repair candidates for a mistyped VIN (costs a few more decodes).
+    pub repairs: bool,
+}
+
+/// The decoder: the immutable vPIC index and the procedure over it.
+#[derive(Debug)]
+pub struct Decoder {
+    data: Data,
+    clock_year: u16,
+    clock_day: i32,
+}
+
+impl Decoder {
+    fn new(data: Data) -> Decoder {
+        let now_days = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| (d.as_secs() / 86_400) as i32)
+            .unwrap_or(20_000);
+        let year = sqlite::civil_from_days(i64::from(now_days))[..4]
+            .parse()
+            .unwrap_or(2026);
+        let mut d = Decoder {
+            data,
+            clock_year: year,
+            clock_day: now_days,
+        };
+        d.data.finish();
+        d
+    }
+
+    /// Builds the index from a vPIC-layout SQLite file.
+    pub fn from_sqlite(path: &Path) -> Result<Decoder, DataError> {
+        let mut data = sqlite::load(path)?;
+        let stamp = path.with_extension("db.source");
+        if let Ok(s) = std::fs::read_to_string(&stamp) {
+            if let Some(pkg) = s.split_whitespace().next() {
+                data.identity.source = format!("{pkg} {}", data.identity.source);
+            }
+        }
+        snapshot::seal(&mut data);
+        Ok(Decoder::new(data))
+    }
+
+    /// Loads a snapshot written by [`Decoder::write_snapshot`], validating header and digest.
+    pub fn load_snapshot(path: &Path) -> Result<Decoder, DataError> {
+        Ok(Decoder::new(snapshot::read(path)?))
+    }
+
+    /// Writes the index as a snapshot file (atomically: a temporary file renamed into place).
+    pub fn write_snapshot(&self, path: &Path) -> Result<(), DataError> {
+        snapshot::write(&self.data, path)
+    }
+
+    /// Loads `<dir>/vpic.snapshot`, building it from `<dir>/vpic.lite.db` first when it is absent, older
+    /// than the SQLite file, or unreadable.
+    pub fn open_data_dir(dir: &Path) -> Result<Decoder, DataError> {
+        let snap = dir.join(SNAPSHOT_FILE);
+        let db = dir.join(SQLITE_FILE);
+        let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        let fresh = match (mtime(&snap), mtime(&db)) {
+            (Some(s), Some(d)) => s >= d,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if fresh {
+            match Decoder::load_snapshot(&snap) {
+                Ok(d) => return Ok(d),
+                Err(e) if !db.exists() => return Err(e),
+                Err(_) => {}
+            }
+        }
+        let d = Decoder::from_sqlite(&db)?;
+        // A read-only data directory still decodes; the snapshot is an optimisation.
+        let _ = d.write_snapshot(&snap);
+        Ok(d)
+    }
+
+    /// Pins the clock vPIC's procedure reads (current year for the model-year limit, today for WMI
+    /// availability). Used by tests to stay reproducible.
+    pub fn with_clock(mut self, year: u16, day_since_1970: i32) -> Decoder {
+        self.clock_year = year;
+        self.clock_day = day_since_1970;
+        self
+    }
+
+    /// Identity of the loaded data.
+    pub fn identity(&self) -> &DataIdentity {
+        &self.data.identity
+    }
+
+    /// Decodes one VIN (with repair candidates when it looks mistyped).
+    pub fn decode(&self, input: &str, model_year: Option<u16>) -> Decoded {
+        self.decode_with(
+            input,
+            DecodeOptions {
+                model_year,
+                repairs: true,
+            },
+        )
+    }
+
+    /// Decodes one VIN with options.
+    pub fn decode_with(&self, input: &str, options: DecodeOptions) -> Decoded {
+        let mut d = output::decode(self, input, options.model_year);
+        if options.repairs {
+            d.repairs = repair::candidates(self, &d);
+        }
+        d
+    }
+
+    /// The flat DecodeVinValues-style object: every element code → value (`""` when empty), with `VIN`.
+    pub fn flat_values(&self, d: &Decoded) -> Vec<(&str, String)> {
+        output::flat(self, d)
+    }
+
+    pub(crate) fn data(&self) -> &Data {
+        &self.data
+    }
+
+    pub(crate) fn clock(&self) -> decode::Clock {
+        decode::Clock {
+            year: self.clock_year,
+            day: self.clock_day,
+        }
+    }
+}

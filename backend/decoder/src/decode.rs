@@ -1,0 +1,891 @@
+//! NHTSA's decoding procedure (spVinDecode) over the in-memory index: model-year passes, pattern
+//! matching, per-element resolution, make from model, engine models, conversions, error codes.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use crate::errors::{
+    self, ADDITIONAL_4, ADDITIONAL_5, INCOMPLETE_NOTE, MODEL_YEAR_NOTE, OFF_ROAD_NOTE,
+};
+use crate::keys::{CompiledKey, key_slots, slot};
+use crate::model::{Data, WmiRec};
+use crate::result::Source;
+use crate::vin::{self, CheckDigitRule};
+
+/// Elements whose every matching pattern is kept (multi-valued notes).
+const MULTI: [u16; 8] = [121, 129, 150, 154, 155, 114, 169, 186];
+/// Elements never taken from VIN patterns.
+const NOT_FROM_PATTERNS: [u16; 4] = [26, 27, 29, 39];
+/// Body classes of off-road vehicles (error 10).
+const OFF_ROAD_BODIES: [&str; 10] = [
+    "69", "84", "86", "88", "97", "105", "113", "124", "126", "127",
+];
+/// Body classes of incomplete vehicles.
+const INCOMPLETE_BODIES: [&str; 16] = [
+    "65", "107", "70", "74", "63", "72", "112", "62", "64", "76", "78", "71", "77", "67", "116",
+    "75",
+];
+
+/// One decoding item of a pass (vPIC's `tblDecodingItem`).
+#[derive(Debug, Clone)]
+pub(crate) struct Item<'a> {
+    pub element: u16,
+    pub attribute: Cow<'a, str>,
+    /// `None` = to be looked up from the attribute at the end (vPIC's `XXX`).
+    pub value: Option<String>,
+    pub source: Source,
+    pub priority: i32,
+    pub changed: Option<i64>,
+    pub pattern_id: Option<u32>,
+    pub schema: Option<u32>,
+    pub keys: Option<Cow<'a, str>>,
+    /// The compiled key of pattern-like items (for unused positions).
+    pub key: Option<&'a CompiledKey>,
+    pub seq: u32,
+}
+
+/// The result of one pass.
+#[derive(Debug, Clone)]
+pub(crate) struct Pass<'a> {
+    pub year: Option<u16>,
+    pub items: Vec<Item<'a>>,
+    pub codes: Vec<u16>,
+    pub error_text: String,
+    pub additional: String,
+    pub suggested_vin: String,
+    pub possible_values: String,
+    pub conclusive: bool,
+}
+
+/// Options of the procedure that vPIC takes from the clock.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clock {
+    /// Current calendar year (model years up to this + 2 are accepted).
+    pub year: u16,
+    /// Today as days since 1970 (WMIs public from a later date are unknown).
+    pub day: i32,
+}
+
+fn wmi_rec<'a>(data: &'a Data, wmi: &str, clock: Clock) -> Option<&'a WmiRec> {
+    data.wmis
+        .get(wmi)
+        .filter(|w| w.public_day.is_some_and(|d| d <= clock.day))
+}
+
+fn is_car_mpv_lt(w: Option<&WmiRec>) -> bool {
+    w.is_some_and(|w| {
+        matches!(w.vehicle_type_id, Some(2) | Some(7))
+            || (w.vehicle_type_id == Some(3) && w.truck_type_id == Some(1))
+    })
+}
+
+/// vPIC's `fVinModelYear2`: the year and whether it is conclusive.
+pub(crate) fn model_year_from_vin(data: &Data, vin: &str, clock: Clock) -> Option<(u16, bool)> {
+    let b = vin.as_bytes();
+    if b.len() < 10 {
+        return None;
+    }
+    let mut year = vin::year_code(b[9])?;
+    let mut conclusive = false;
+    let w = data.wmis.get(&vin::wmi_owned(vin));
+    if is_car_mpv_lt(w) {
+        if b[6].is_ascii_digit() {
+            year -= 30;
+            conclusive = true;
+        } else if b[6].is_ascii_uppercase() {
+            conclusive = true;
+        }
+    }
+    if year > clock.year + 2 {
+        year -= 30;
+        conclusive = true;
+    }
+    Some((year, conclusive))
+}
+
+fn schema_count(data: &Data, wmi: &str, year: u16) -> usize {
+    data.wmis
+        .get(wmi)
+        .map(|w| w.links.iter().filter(|l| l.covers(Some(year))).count())
+        .unwrap_or(0)
+}
+
+/// The years of a VIN as vPIC's `spVinDecode` resolves them: (year, other-cycle year, conclusive).
+pub(crate) fn vin_years(data: &Data, vin: &str, clock: Clock) -> (Option<u16>, Option<u16>, bool) {
+    let limit = clock.year + 2;
+    let Some((y, c)) = model_year_from_vin(data, vin, clock) else {
+        return (None, None, true);
+    };
+    if !c {
+        return (Some(y), y.checked_sub(30), false);
+    }
+    let alt = if (1980..=limit.saturating_sub(30)).contains(&y) {
+        Some(y + 30)
+    } else if (2010..=limit).contains(&y) {
+        Some(y - 30)
+    } else {
+        None
+    };
+    if let Some(a) = alt {
+        let w = vin::wmi_owned(vin);
+        if schema_count(data, &w, y) == 0 && schema_count(data, &w, a) > 0 {
+            return (Some(a), None, true);
+        }
+    }
+    (Some(y), None, true)
+}
+
+/// Runs vPIC's procedure: the passes it runs, and the index of the best one.
+pub(crate) fn decode_passes<'a>(
+    data: &'a Data,
+    vin: &str,
+    hint: Option<u16>,
+    clock: Clock,
+) -> (usize, Vec<Pass<'a>>) {
+    let (rmy, omy, conclusive) = vin_years(data, vin, clock);
+    let mut passes = Vec::new();
+    let mut do34 = true;
+    if let Some(y) = hint.filter(|y| (1980..=clock.year + 2).contains(y))
+        && Some(y) != rmy
+        && Some(y) != omy
+    {
+        let p = core(data, vin, Some(y), true, true, clock);
+        do34 = p.codes.contains(&8) && rmy.is_some();
+        passes.push(p);
+    }
+    if do34 {
+        let e12 = |y: Option<u16>| hint.is_some() && y.is_some() && hint != y;
+        passes.push(core(data, vin, rmy, conclusive, e12(rmy), clock));
+        if omy.is_some() {
+            passes.push(core(data, vin, omy, conclusive, e12(omy), clock));
+        }
+    }
+    let best = best_pass(data, &passes, hint);
+    (best, passes)
+}
+
+fn best_pass(data: &Data, passes: &[Pass<'_>], hint: Option<u16>) -> usize {
+    let score = |p: &Pass<'_>| {
+        let ev = errors::error_value(&p.codes);
+        let mut seen = BTreeSet::new();
+        let mut weight = 0i64;
+        for it in &p.items {
+            let non_empty = it.value.as_deref().is_none_or(|v| !v.is_empty());
+            if non_empty && seen.insert(it.element) {
+                if let Some(w) = element_weight(data, it.element) {
+                    weight += i64::from(w);
+                }
+            }
+        }
+        let patterns = p
+            .items
+            .iter()
+            .filter(|it| {
+                matches!(
+                    it.source,
+                    Source::Pattern | Source::EngineModel | Source::Formula
+                ) && it
+                    .value
+                    .as_deref()
+                    .is_none_or(|v| !v.is_empty() && v != "Not Applicable")
+            })
+            .count() as i64;
+        let my = p.year.map_or(-1, |y| {
+            i64::from(y) + if hint == Some(y) { 10_000 } else { 0 }
+        });
+        (ev, weight, patterns, my)
+    };
+    let mut best = 0;
+    let mut best_score = score(&passes[0]);
+    for (i, p) in passes.iter().enumerate().skip(1) {
+        let s = score(p);
+        if s > best_score {
+            best = i;
+            best_score = s;
+        }
+    }
+    best
+}
+
+fn element_weight(data: &Data, id: u16) -> Option<i32> {
+    data.element(id).and_then(|e| e.weight)
+}
+
+fn spec_len(keys: Option<&Cow<'_, str>>) -> usize {
+    keys.map_or(0, |k| k.bytes().filter(|&c| c != b'*').count())
+}
+
+fn unbracketed(keys: Option<&Cow<'_, str>>) -> String {
+    keys.map_or("", |k| k.as_ref()).replace(['[', ']'], "")
+}
+
+/// One pass of `spVinDecode_Core` for a model year (`None` = every linked schema).
+pub(crate) fn core<'a>(
+    data: &'a Data,
+    vin: &str,
+    year: Option<u16>,
+    conclusive: bool,
+    error12: bool,
+    clock: Clock,
+) -> Pass<'a> {
+    let wmi = vin::wmi_owned(vin);
+    let vb = vin.as_bytes();
+    let (slots, key_len) = key_slots(vb);
+    let mut codes: BTreeSet<u16> = BTreeSet::new();
+    let mut items: Vec<Item<'a>> = Vec::new();
+    let mut corrected = String::new();
+    let mut error_bytes = String::new();
+    let mut unused: Option<String> = None;
+    let wrec = wmi_rec(data, &wmi, clock);
+
+    match wrec {
+        None => {
+            codes.insert(7);
+        }
+        Some(w) => {
+            // Patterns of the schemas linked for the year.
+            let mut matched: Vec<Item<'a>> = Vec::new();
+            for link in w.links.iter().filter(|l| l.covers(year)) {
+                let s = &data.schemas[link.schema as usize];
+                if s.to_be_qced {
+                    continue;
+                }
+                for k in &s.keys {
+                    if k.compiled.formula || !k.compiled.matches(&slots, key_len) {
+                        continue;
+                    }
+                    for p in &s.patterns[k.start as usize..k.end as usize] {
+                        if NOT_FROM_PATTERNS.contains(&p.element) {
+                            continue;
+                        }
+                        match data.element(p.element) {
+                            Some(e) if e.decode && !e.private => {}
+                            _ => continue,
+                        }
+                        matched.push(Item {
+                            element: p.element,
+                            attribute: Cow::Borrowed(data.string(p.attribute)),
+                            value: None,
+                            source: Source::Pattern,
+                            priority: i32::from(link.year_from),
+                            changed: Some(p.changed),
+                            pattern_id: Some(p.id),
+                            schema: Some(link.schema),
+                            keys: Some(Cow::Borrowed(k.text.as_str())),
+                            key: Some(&k.compiled),
+                            seq: 0,
+                        });
+                    }
+                }
+            }
+            matched.sort_by_key(|it| it.pattern_id);
+            items.extend(matched);
+            renumber(&mut items);
+
+            // Engine model → engine-model patterns.
+            let engine = items
+                .iter()
+                .filter(|it| it.element == 18)
+                .max_by_key(|it| (it.priority, it.changed, it.seq))
+                .cloned();
+            if let Some(em) = engine {
+                if let Some(rows) = data.engine_models.get(&em.attribute.trim().to_lowercase()) {
+                    for r in rows {
+                        items.push(Item {
+                            element: r.element,
+                            attribute: Cow::Borrowed(data.string(r.attribute)),
+                            value: None,
+                            source: Source::EngineModel,
+                            priority: 50,
+                            changed: Some(r.changed),
+                            pattern_id: em.pattern_id,
+                            schema: em.schema,
+                            keys: em.keys.clone(),
+                            key: em.key,
+                            seq: 0,
+                        });
+                    }
+                }
+            }
+
+            // WMI facts.
+            if let Some(vt) = w.vehicle_type_id
+                && let Some(name) = data.lookup_name("VehicleType", vt)
+            {
+                items.push(fact(39, vt.to_string(), name.to_uppercase(), &wmi, 100));
+            }
+            let mfr = w.manufacturer_id;
+            let mfr_name = mfr.and_then(|m| data.lookup_name("Manufacturer", m));
+            items.push(Item {
+                element: 27,
+                attribute: Cow::Owned(mfr.map(|m| m.to_string()).unwrap_or_default()),
+                value: Some(mfr_name.map(str::to_uppercase).unwrap_or_default()),
+                source: Source::Wmi,
+                priority: 100,
+                changed: None,
+                pattern_id: None,
+                schema: None,
+                keys: Some(Cow::Owned(wmi.clone())),
+                key: None,
+                seq: 0,
+            });
+            if let Some(y) = year {
+                items.push(Item {
+                    element: 29,
+                    attribute: Cow::Owned(y.to_string()),
+                    value: Some(y.to_string()),
+                    source: Source::Input,
+                    priority: 100,
+                    changed: None,
+                    pattern_id: None,
+                    schema: None,
+                    keys: Some(Cow::Borrowed("***X*|Y")),
+                    key: None,
+                    seq: 0,
+                });
+            }
+
+            // Formula patterns: digits of the VIN are the value.
+            for link in w.links.iter().filter(|l| l.covers(year)) {
+                let s = &data.schemas[link.schema as usize];
+                for k in &s.keys {
+                    if !k.compiled.formula || !k.compiled.matches(&slots, key_len) {
+                        continue;
+                    }
+                    let first = k.text.find('#').unwrap_or(0);
+                    let last = k.text.rfind('#').unwrap_or(0);
+                    let ks = key_string(vb);
+                    let value: String = ks.chars().skip(first).take(last + 1 - first).collect();
+                    for p in &s.patterns[k.start as usize..k.end as usize] {
+                        if NOT_FROM_PATTERNS.contains(&p.element) {
+                            continue;
+                        }
+                        items.push(Item {
+                            element: p.element,
+                            attribute: Cow::Borrowed(data.string(p.attribute)),
+                            value: Some(value.clone()),
+                            source: Source::Formula,
+                            priority: 100,
+                            changed: Some(p.changed),
+                            pattern_id: Some(p.id),
+                            schema: Some(link.schema),
+                            keys: Some(Cow::Borrowed(k.text.as_str())),
+                            key: Some(&k.compiled),
+                            seq: 0,
+                        });
+                    }
+                }
+            }
+            renumber(&mut items);
+
+            // One value per element (but the multi-valued notes), vPIC's ranking.
+            dedupe(&mut items);
+
+            // Make: from the model, else the WMI's only make.
+            let model = items.iter().find(|it| it.element == 28).cloned();
+            match model {
+                Some(m) => {
+                    if let Ok(model_id) = m.attribute.trim().parse::<u32>() {
+                        for &mk in data
+                            .model_makes
+                            .get(&model_id)
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[])
+                        {
+                            if let Some(name) = data.lookup_name("Make", mk) {
+                                items.push(Item {
+                                    element: 26,
+                                    attribute: Cow::Owned(mk.to_string()),
+                                    value: Some(name.to_uppercase()),
+                                    source: Source::Model,
+                                    priority: 1000,
+                                    changed: None,
+                                    pattern_id: m.pattern_id,
+                                    schema: m.schema,
+                                    keys: m.keys.clone(),
+                                    key: m.key,
+                                    seq: 0,
+                                });
+                            }
+                        }
+                    }
+                }
+                None => {
+                    let makes: Vec<(u32, &str)> = w
+                        .makes
+                        .iter()
+                        .filter_map(|&mk| data.lookup_name("Make", mk).map(|n| (mk, n)))
+                        .collect();
+                    if makes.len() == 1 {
+                        items.push(fact(
+                            26,
+                            makes[0].0.to_string(),
+                            makes[0].1.to_uppercase(),
+                            &wmi,
+                            -100,
+                        ));
+                    }
+                }
+            }
+            renumber(&mut items);
+
+            // Unit conversions fill the displacement the patterns did not give.
+            convert(data, &mut items);
+            renumber(&mut items);
+
+            if items.iter().all(|it| it.pattern_id.is_none()) {
+                codes.insert(8);
+            } else {
+                let ec = error_check(data, vin, &wmi, year, &items);
+                codes.extend(ec.codes);
+                corrected = ec.corrected;
+                error_bytes = ec.error_bytes;
+                unused = ec.unused;
+            }
+        }
+    }
+
+    let body = items
+        .iter()
+        .find(|it| it.element == 5)
+        .map(|it| it.attribute.as_ref());
+    if body == Some("64") {
+        codes.insert(9);
+    }
+    let off_road = body.is_some_and(|b| OFF_ROAD_BODIES.contains(&b));
+    if off_road {
+        codes.insert(10);
+    }
+    if year.is_none() {
+        codes.insert(11);
+    }
+    let vehicle_type = items
+        .iter()
+        .find(|it| it.element == 39)
+        .map(|it| it.attribute.as_ref());
+
+    // Characters not allowed at their position (error 400).
+    let any_wmi = data.wmis.get(&wmi);
+    let car_lt = vb.len() > 2 && vb[2] != b'9' && is_car_mpv_lt(any_wmi);
+    let start_pos = if vb.len() > 2 && vb[2] == b'9' {
+        15
+    } else if car_lt {
+        13
+    } else {
+        14
+    };
+    let mut invalid = String::new();
+    let mut corrected_bytes: Option<Vec<u8>> = None;
+    for (i, &c) in vb.iter().enumerate() {
+        let j = i + 1;
+        if j == 9 && off_road {
+            continue;
+        }
+        let ok_general = vin::is_vin_char(c) || c == b'*';
+        let bad = (j != 9 && j < start_pos && !ok_general)
+            || (j != 9 && j >= start_pos && !(c.is_ascii_digit() || c == b'*'))
+            || (j == 9 && !(c.is_ascii_digit() || c == b'X' || c == b'*'))
+            || (j == 10
+                && !(matches!(c, b'1'..=b'9')
+                    || (vin::is_vin_char(c) && !matches!(c, b'U' | b'Z' | b'0'))));
+        if bad {
+            let cv = corrected_bytes.get_or_insert_with(|| {
+                if corrected.is_empty() {
+                    vb.to_vec()
+                } else {
+                    corrected.as_bytes().to_vec()
+                }
+            });
+            invalid.push_str(&format!(", {j}:{}", char::from(c)));
+            if cv.len() >= j {
+                cv[j - 1] = b'!';
+            } else {
+                while cv.len() < j - 1 {
+                    cv.push(b' ');
+                }
+                cv.push(b'!');
+            }
+        }
+    }
+    if let Some(cv) = corrected_bytes {
+        corrected = String::from_utf8_lossy(&cv).into_owned();
+    }
+    if !invalid.is_empty() {
+        codes.insert(400);
+    }
+    if error12 {
+        codes.insert(12);
+    }
+    if vb.len() < 17 {
+        codes.insert(6);
+    } else {
+        let rule = if car_lt {
+            CheckDigitRule::CarMpvLightTruck
+        } else {
+            CheckDigitRule::Other
+        };
+        if vin::check_digit(vin, rule) != Some(char::from(vb[8])) {
+            codes.insert(1);
+        }
+    }
+    let serious: Vec<u16> = codes
+        .iter()
+        .copied()
+        .filter(|c| !matches!(c, 9 | 10 | 12))
+        .collect();
+    if serious.is_empty() || serious == [14] {
+        codes.insert(0);
+    }
+    if codes.contains(&0) && !items.iter().any(|it| it.element == 28) {
+        codes.insert(14);
+    }
+
+    // AdditionalErrorText.
+    let mut info: Option<String> = Some(String::new());
+    if codes.contains(&4) {
+        info = Some(ADDITIONAL_4.to_string());
+    }
+    if codes.contains(&5) {
+        info = Some(ADDITIONAL_5.to_string());
+    }
+    let append = |info: &mut Option<String>, text: Option<String>| {
+        *info = text.map(|t| {
+            let s = format!("{}{}", info.as_deref().unwrap_or(""), t);
+            truncate(s.trim(), 500)
+        });
+    };
+    if codes.contains(&14) {
+        let t = unused
+            .as_ref()
+            .map(|u| format!(" Unused position(s): {u}. "));
+        append(&mut info, t);
+    }
+    if codes.contains(&400) {
+        append(
+            &mut info,
+            Some(format!(" Invalid character(s): {}. ", &invalid[2..])),
+        );
+    }
+    let incomplete =
+        vehicle_type == Some("10") || body.is_some_and(|b| INCOMPLETE_BODIES.contains(&b));
+    if incomplete {
+        append(&mut info, Some(format!(" {INCOMPLETE_NOTE} ")));
+    }
+    if !conclusive {
+        append(&mut info, Some(format!(" {MODEL_YEAR_NOTE} ")));
+    }
+
+    let mut texts: Vec<String> = Vec::new();
+    for &c in &codes {
+        if let Some(e) = errors::info(c) {
+            let mut t = e.text.to_string();
+            if off_road && c == 1 {
+                t.push_str(OFF_ROAD_NOTE);
+            }
+            texts.push(t.trim().to_string());
+        }
+    }
+    let error_text = truncate(&texts.join("; "), 500);
+
+    Pass {
+        year,
+        items,
+        codes: codes.into_iter().collect(),
+        error_text,
+        additional: info.unwrap_or_default(),
+        suggested_vin: corrected,
+        possible_values: error_bytes,
+        conclusive,
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+fn fact<'a>(element: u16, attribute: String, value: String, keys: &str, priority: i32) -> Item<'a> {
+    Item {
+        element,
+        attribute: Cow::Owned(attribute),
+        value: Some(value),
+        source: Source::Wmi,
+        priority,
+        changed: None,
+        pattern_id: None,
+        schema: None,
+        keys: Some(Cow::Owned(keys.to_string())),
+        key: None,
+        seq: 0,
+    }
+}
+
+fn renumber(items: &mut [Item<'_>]) {
+    for (i, it) in items.iter_mut().enumerate() {
+        it.seq = i as u32;
+    }
+}
+
+/// The VIN's key string as text (positions 4-8, `|`, 10-17).
+fn key_string(vin: &[u8]) -> String {
+    let mut s = String::new();
+    if vin.len() > 3 {
+        s.extend(vin.iter().skip(3).take(5).map(|&c| char::from(c)));
+        if vin.len() > 9 {
+            s.push('|');
+            s.extend(vin.iter().skip(9).take(8).map(|&c| char::from(c)));
+        }
+    }
+    s
+}
+
+fn dedupe(items: &mut Vec<Item<'_>>) {
+    use std::cmp::Ordering;
+    let rank = |a: &Item<'_>, b: &Item<'_>| -> Ordering {
+        b.priority
+            .cmp(&a.priority)
+            // PostgreSQL sorts NULL first in DESC order.
+            .then_with(|| match (a.changed, b.changed) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Less,
+                (Some(_), None) => Ordering::Greater,
+                (Some(x), Some(y)) => y.cmp(&x),
+            })
+            .then_with(|| spec_len(a.keys.as_ref()).cmp(&spec_len(b.keys.as_ref())))
+            .then_with(|| unbracketed(a.keys.as_ref()).cmp(&unbracketed(b.keys.as_ref())))
+            .then_with(|| a.seq.cmp(&b.seq))
+    };
+    let mut keep = vec![true; items.len()];
+    for i in 0..items.len() {
+        if MULTI.contains(&items[i].element) || !keep[i] {
+            continue;
+        }
+        for j in 0..items.len() {
+            if i != j && keep[j] && items[j].element == items[i].element {
+                if rank(&items[i], &items[j]) == Ordering::Less {
+                    keep[j] = false;
+                } else {
+                    keep[i] = false;
+                    break;
+                }
+            }
+        }
+    }
+    let mut k = keep.into_iter();
+    items.retain(|_| k.next().unwrap_or(false));
+}
+
+fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>) {
+    let mut candidates: Vec<(Item<'a>, &crate::model::Conversion)> = Vec::new();
+    for it in items.iter() {
+        for c in data.conversions.iter().filter(|c| c.from == it.element) {
+            candidates.push((it.clone(), c));
+        }
+    }
+    candidates.sort_by(|(a, ca), (b, cb)| {
+        b.priority
+            .cmp(&a.priority)
+            .then_with(|| {
+                b.changed
+                    .unwrap_or(i64::MAX)
+                    .cmp(&a.changed.unwrap_or(i64::MAX))
+            })
+            .then_with(|| ca.id.cmp(&cb.id))
+    });
+    for (src, c) in candidates {
+        if items.iter().any(|it| it.element == c.to) {
+            continue;
+        }
+        let result = eval_formula(&c.formula, &src.attribute)
+            .map(format_number)
+            .unwrap_or_else(|| "0".to_string());
+        items.push(Item {
+            element: c.to,
+            attribute: Cow::Owned(result.clone()),
+            value: Some(result),
+            source: Source::Conversion,
+            priority: 100,
+            changed: None,
+            pattern_id: src.pattern_id,
+            schema: src.schema,
+            keys: src.keys.clone(),
+            key: None,
+            seq: 0,
+        });
+    }
+}
+
+/// Evaluates vPIC's conversion formulas: `#x# op number`.
+fn eval_formula(formula: &str, x: &str) -> Option<f64> {
+    let x: f64 = x.trim().parse().ok()?;
+    let f = formula.replace("#x#", "").replace(' ', "");
+    let (op, rest) = f.split_at(1);
+    let n: f64 = rest.trim_end_matches('.').parse().ok()?;
+    let v = match op {
+        "/" => x / n,
+        "*" => x * n,
+        "+" => x + n,
+        "-" => x - n,
+        _ => return None,
+    };
+    v.is_finite().then_some(v)
+}
+
+fn format_number(v: f64) -> String {
+    let s = format!("{v:.10}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+struct ErrorCheck {
+    codes: Vec<u16>,
+    corrected: String,
+    error_bytes: String,
+    unused: Option<String>,
+}
+
+/// `spVinDecode_ErrorCode`: characters no linked schema allows (2-5) and positions no matched pattern
+/// used (14).
+fn error_check(
+    data: &Data,
+    vin: &str,
+    wmi: &str,
+    year: Option<u16>,
+    items: &[Item<'_>],
+) -> ErrorCheck {
+    let vb = vin.as_bytes();
+    let mut codes = Vec::new();
+    if wmi.len() < 3 {
+        codes.push(6);
+    }
+    let mut valid = [0u64; 15];
+    if let (Some(y), Some(w)) = (year, data.wmis.get(wmi)) {
+        for l in w.links.iter().filter(|l| l.covers(Some(y))) {
+            let s = &data.schemas[l.schema as usize];
+            for (p, m) in valid.iter_mut().zip(s.valid_chars.iter()) {
+                *p |= m & crate::keys::VALID_CHARS;
+            }
+        }
+    }
+    let n = if wmi.len() == 6 { 11 } else { 14 };
+    let mut corrected: Vec<u8> = Vec::new();
+    let mut replacements = String::new();
+    let mut errors = 0;
+    let mut last_pos = 0usize;
+    let mut last_chars = String::new();
+    let upto = n.min(vb.len());
+    for i in 4..=upto {
+        let c = vb[i - 1];
+        if i == 9 || i == 10 {
+            corrected.push(c);
+            continue;
+        }
+        let mask = valid[i - 3];
+        if mask == 0 || mask >> slot(c) & 1 == 1 {
+            corrected.push(c);
+        } else {
+            corrected.push(b'!');
+            let chars: String = (0..36u8)
+                .filter(|s| mask >> s & 1 == 1)
+                .map(crate::keys::slot_char)
+                .collect();
+            replacements.push_str(&format!("({i}:{chars})"));
+            errors += 1;
+            last_pos = i;
+            last_chars = chars;
+        }
+    }
+    let mut full: Vec<u8> = Vec::new();
+    if wmi.len() == 3 {
+        full.extend_from_slice(wmi.as_bytes());
+        full.extend_from_slice(&corrected);
+    } else {
+        full.extend_from_slice(&wmi.as_bytes()[..3.min(wmi.len())]);
+        full.extend_from_slice(&corrected);
+        full.extend_from_slice(&wmi.as_bytes()[3.min(wmi.len())..]);
+    }
+    if vb.len() > full.len() {
+        let from = full.len();
+        full.extend_from_slice(&vb[from..(from + 3).min(vb.len())]);
+    }
+    let mut out_corrected = String::new();
+    let mut out_bytes = String::new();
+    if errors == 1 {
+        let with = |c: u8| {
+            let mut v = vb.to_vec();
+            v[last_pos - 1] = c;
+            v
+        };
+        if last_chars.len() == 1 {
+            codes.push(2);
+            out_corrected = String::from_utf8_lossy(&with(last_chars.as_bytes()[0])).into_owned();
+            out_bytes = replacements.clone();
+        } else {
+            let mut good = String::new();
+            let mut good_vin = Vec::new();
+            for c in last_chars.bytes() {
+                let t = with(c);
+                let ts = String::from_utf8_lossy(&t).into_owned();
+                if t.len() == 17
+                    && vin::check_digit(&ts, CheckDigitRule::Classic) == Some(char::from(t[8]))
+                {
+                    good.push(char::from(c));
+                    good_vin = t;
+                }
+            }
+            if good.len() == 1 {
+                codes.push(3);
+                out_corrected = String::from_utf8_lossy(&good_vin).into_owned();
+                out_bytes = format!("({last_pos}:{good})");
+            } else {
+                codes.push(4);
+                out_corrected = String::from_utf8_lossy(&full).into_owned();
+                out_bytes = format!("({last_pos}:{last_chars})");
+            }
+        }
+    } else if errors > 1 {
+        codes.push(5);
+        out_corrected = String::from_utf8_lossy(&full).into_owned();
+        out_bytes = replacements;
+    }
+
+    // Positions no matched pattern key names.
+    let mut used = [0u64; 15];
+    for it in items {
+        if matches!(
+            it.source,
+            Source::Pattern | Source::EngineModel | Source::Formula | Source::Model
+        ) && let Some(k) = it.key
+        {
+            for (p, m) in k.valid_chars() {
+                used[p as usize] |= m;
+            }
+        }
+    }
+    let ubound = 11.min(vb.len());
+    let mut unused_pos: Vec<String> = Vec::new();
+    for i in 4..=ubound {
+        if !matches!(i, 4..=8 | 11) {
+            continue;
+        }
+        let c = vb[i - 1];
+        if used[i - 3] >> slot(c) & 1 == 0 {
+            unused_pos.push(i.to_string());
+        }
+    }
+    let unused = if unused_pos.is_empty() {
+        None
+    } else {
+        codes.push(14);
+        Some(unused_pos.join(","))
+    };
+    ErrorCheck {
+        codes,
+        corrected: out_corrected,
+        error_bytes: out_bytes,
+        unused,
+    }
+}

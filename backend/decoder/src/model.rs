@@ -1,0 +1,284 @@
+//! The in-memory vPIC index: what the decoder and the catalog read. Built from SQLite, saved and loaded
+//! as a snapshot; immutable afterwards.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::keys::CompiledKey;
+
+/// Identity of the data a decoder serves: where it came from, its date, and a digest of the snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataIdentity {
+    /// Where the data came from (file name and package).
+    pub source: String,
+    /// Date of the data (newest pattern change), `YYYY-MM-DD`.
+    pub data_date: String,
+    /// `sha256:` digest of the snapshot content.
+    pub digest: String,
+}
+
+/// A vPIC element (a decodable variable).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElementInfo {
+    /// `Element.Id`.
+    pub id: u16,
+    /// `Element.Name`, e.g. `Body Class`.
+    pub name: String,
+    /// `Element.Code`, e.g. `BodyClass`.
+    pub code: String,
+    /// `Element.GroupName`.
+    pub group: String,
+    /// `Element.DataType`: `string`, `int`, `decimal`, `lookup`.
+    pub data_type: String,
+    /// `Element.Description`.
+    pub description: String,
+    /// `Element.LookupTable` for lookup elements.
+    pub lookup_table: Option<String>,
+    /// `Element.Decode` is set (the element is part of decoding output).
+    pub decode: bool,
+    /// `Element.IsPrivate`.
+    pub private: bool,
+    /// `Element.weight` (used to rank model-year passes).
+    pub weight: Option<i32>,
+}
+
+/// A make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MakeInfo {
+    /// `Make.Id`.
+    pub id: u32,
+    /// `Make.Name`.
+    pub name: String,
+}
+
+/// A model with its make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// `Model.Id`.
+    pub id: u32,
+    /// `Model.Name`.
+    pub name: String,
+    /// `Make.Id`.
+    pub make_id: u32,
+    /// `Make.Name`.
+    pub make_name: String,
+}
+
+/// A manufacturer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManufacturerInfo {
+    /// `Manufacturer.Id`.
+    pub id: u32,
+    /// `Manufacturer.Name`.
+    pub name: String,
+    /// Country of its WMIs (the most frequent one).
+    pub country: Option<String>,
+    /// Vehicle types of its WMIs.
+    pub vehicle_types: Vec<String>,
+}
+
+/// What a WMI tells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WmiInfo {
+    /// The WMI (3 or 6 characters).
+    pub wmi: String,
+    /// `Manufacturer.Id`.
+    pub manufacturer_id: Option<u32>,
+    /// Manufacturer name.
+    pub manufacturer: Option<String>,
+    /// Makes registered for the WMI.
+    pub makes: Vec<MakeInfo>,
+    /// Vehicle type name.
+    pub vehicle_type: Option<String>,
+    /// `VehicleType.Id`.
+    pub vehicle_type_id: Option<u32>,
+    /// Country name.
+    pub country: Option<String>,
+    /// `Wmi.CreatedOn`.
+    pub created_on: Option<String>,
+    /// `Wmi.PublicAvailabilityDate`.
+    pub date_available: Option<String>,
+}
+
+/// A schema linked to a WMI for a range of model years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaLink {
+    /// Index into `Data::schemas`.
+    pub schema: u32,
+    /// First model year.
+    pub year_from: u16,
+    /// Last model year (`None` = open).
+    pub year_to: Option<u16>,
+}
+
+impl SchemaLink {
+    /// Whether the link covers a model year (`None` = any year, as vPIC does without a year).
+    pub fn covers(&self, year: Option<u16>) -> bool {
+        match year {
+            None => true,
+            Some(y) => y >= self.year_from && y <= self.year_to.unwrap_or(2999),
+        }
+    }
+}
+
+/// A WMI record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WmiRec {
+    /// `Wmi.Id`.
+    pub id: u32,
+    /// `Wmi.ManufacturerId`.
+    pub manufacturer_id: Option<u32>,
+    /// `Wmi.VehicleTypeId`.
+    pub vehicle_type_id: Option<u32>,
+    /// `Wmi.TruckTypeId`.
+    pub truck_type_id: Option<u32>,
+    /// `Wmi.CountryId`.
+    pub country_id: Option<u32>,
+    /// `Wmi.MakeId`.
+    pub make_id: Option<u32>,
+    /// `Wmi.PublicAvailabilityDate` as days since 1970 (`None` = not public).
+    pub public_day: Option<i32>,
+    /// `Wmi.CreatedOn`.
+    pub created_on: Option<String>,
+    /// `Wmi.PublicAvailabilityDate` as text.
+    pub public_date: Option<String>,
+    /// Makes (`Wmi_Make`).
+    pub makes: Vec<u32>,
+    /// Linked schemas.
+    pub links: Vec<SchemaLink>,
+}
+
+/// One pattern row: an element value given by a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatternRec {
+    /// `Pattern.Id`.
+    pub id: u32,
+    /// `Pattern.ElementId`.
+    pub element: u16,
+    /// `Pattern.AttributeId`, interned.
+    pub attribute: u32,
+    /// `coalesce(UpdatedOn, CreatedOn)` in microseconds since 1970 (0 when unknown).
+    pub changed: i64,
+}
+
+/// A distinct key of a schema with the patterns it carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRec {
+    /// The key text, upper-case.
+    pub text: String,
+    /// The compiled key.
+    pub compiled: CompiledKey,
+    /// Patterns with this key: `Schema::patterns[start..end]`, ascending by pattern id.
+    pub start: u32,
+    /// End of the range.
+    pub end: u32,
+}
+
+/// A VIN schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    /// `VinSchema.Id`.
+    pub id: u32,
+    /// `VinSchema.Name`.
+    pub name: String,
+    /// `VinSchema.TobeQCed`.
+    pub to_be_qced: bool,
+    /// Distinct keys.
+    pub keys: Vec<KeyRec>,
+    /// Patterns grouped by key.
+    pub patterns: Vec<PatternRec>,
+    /// Union of the characters every key names per key-string position (`fExtractValidCharsPerWmiYear`).
+    pub valid_chars: [u64; 15],
+}
+
+/// An engine-model pattern row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnginePatternRec {
+    /// `EngineModelPattern.Id`.
+    pub id: u32,
+    /// Element.
+    pub element: u16,
+    /// Interned attribute.
+    pub attribute: u32,
+    /// Change time (µs since 1970).
+    pub changed: i64,
+}
+
+/// A unit conversion (`Conversion`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversion {
+    /// `Conversion.Id`.
+    pub id: u32,
+    /// From element.
+    pub from: u16,
+    /// To element.
+    pub to: u16,
+    /// Formula text with `#x#`.
+    pub formula: String,
+}
+
+/// The whole index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Data {
+    /// Source and date (digest filled when sealed).
+    pub identity: DataIdentity,
+    /// Elements by id (ascending).
+    pub elements: Vec<ElementInfo>,
+    /// Interned strings (pattern attributes).
+    pub strings: Vec<String>,
+    /// Lookup tables by name: id → name.
+    pub lookups: HashMap<String, HashMap<u32, String>>,
+    /// WMIs by text.
+    pub wmis: HashMap<String, WmiRec>,
+    /// Schemas.
+    pub schemas: Vec<Schema>,
+    /// Makes, ascending by id.
+    pub makes: Vec<MakeInfo>,
+    /// Model names by id.
+    pub models: HashMap<u32, String>,
+    /// Makes of a model (`Make_Model`).
+    pub model_makes: HashMap<u32, Vec<u32>>,
+    /// Manufacturers, ascending by id.
+    pub manufacturers: Vec<ManufacturerInfo>,
+    /// Makes of a manufacturer (`Manufacturer_Make`).
+    pub manufacturer_makes: HashMap<u32, Vec<u32>>,
+    /// Engine-model patterns by lower-cased, trimmed engine model name.
+    pub engine_models: HashMap<String, Vec<EnginePatternRec>>,
+    /// Conversions, ascending by id.
+    pub conversions: Vec<Conversion>,
+    /// Model ids per make with the model years their schemas cover (`year_from`, `year_to`).
+    pub make_models: HashMap<u32, Vec<(u32, u16, u16)>>,
+    /// Position of each element id in `elements` (`u16::MAX` = none); rebuilt on load.
+    #[serde(skip)]
+    pub element_pos: Vec<u16>,
+}
+
+impl Data {
+    /// Rebuilds the derived lookup structures after building or loading.
+    pub fn finish(&mut self) {
+        let max = self.elements.iter().map(|e| e.id).max().unwrap_or(0) as usize;
+        self.element_pos = vec![u16::MAX; max + 1];
+        for (i, e) in self.elements.iter().enumerate() {
+            self.element_pos[e.id as usize] = i as u16;
+        }
+    }
+
+    /// An element by id.
+    #[inline]
+    pub fn element(&self, id: u16) -> Option<&ElementInfo> {
+        let p = *self.element_pos.get(id as usize)?;
+        self.elements.get(p as usize)
+    }
+
+    /// An interned string.
+    #[inline]
+    pub fn string(&self, i: u32) -> &str {
+        self.strings.get(i as usize).map_or("", String::as_str)
+    }
+
+    /// The name of a row of a lookup table.
+    pub fn lookup_name(&self, table: &str, id: u32) -> Option<&str> {
+        self.lookups.get(table)?.get(&id).map(String::as_str)
+    }
+}
