@@ -84,8 +84,8 @@ export function initBatchView(api, openVin) {
       h('td', {}, r.summary?.make ?? ''),
       h('td', {}, r.summary?.model ?? ''),
       h('td', {}, r.summary?.model_year ?? ''),
-      h('td', {}, r.summary?.body_class ?? ''),
-      h('td', {}, r.summary?.plant ?? ''));
+      h('td', { class: 'long', title: r.summary?.body_class ?? '' }, r.summary?.body_class ?? ''),
+      h('td', { class: 'long', title: r.summary?.plant ?? '' }, r.summary?.plant ?? ''));
   }
 
   /** @param {number} done @param {number} total @param {number} clean */

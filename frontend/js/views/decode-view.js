@@ -61,7 +61,8 @@ export function initDecodeView(api) {
     replace(feedback,
       h('div', { class: 'line' }, h('span', {}, `${n.vin.length} of 17 characters`), verdict),
       n.issues.length > 0 && h('ul', {}, n.issues.map((i) => h('li', { class: `issue-${i.severity}` }, i.message))),
-      lookalikes.length > 0 && h('div', { class: 'line' },
+      // Offer the one-click fix only when look-alike letters are the whole problem.
+      lookalikes.length > 0 && !n.issues.some((i) => i.kind === 'invalid_char') && h('div', { class: 'line' },
         h('button', {
           type: 'button', class: 'link-button',
           onclick: () => { input.value = n.fixed; renderFeedback(); input.focus(); },

@@ -162,8 +162,10 @@ function renderProvenance(v) {
 function renderGroups(r) {
   const groups = (r.groups ?? []).filter((g) => g.values?.length);
   if (groups.length === 0) return null;
+  // Open the first group that describes the vehicle; "Decoding" (error code, text) is already on the card.
+  const openIndex = Math.max(0, groups.findIndex((g) => g.name !== 'Decoding'));
   return h('section', { class: 'groups', 'aria-label': 'All decoded values' },
-    groups.map((g, i) => h('details', { class: 'group', open: i === 0 },
+    groups.map((g, i) => h('details', { class: 'group', open: i === openIndex },
       h('summary', {}, g.name, ' ', h('span', { class: 'count' }, `(${g.values.length})`)),
       h('table', {},
         h('caption', { class: 'visually-hidden' }, g.name),
