@@ -304,7 +304,7 @@ pub(crate) fn core<'a>(
                         continue;
                     }
                     for p in &s.patterns[k.start as usize..k.end as usize] {
-                        if !data.from_patterns(p.element) {
+                        if !data.is_pattern_element(p.element) {
                             continue;
                         }
                         let cand = Cand {

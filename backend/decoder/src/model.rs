@@ -318,7 +318,7 @@ impl Data {
 
     /// Whether a VIN pattern may give this element.
     #[inline]
-    pub fn from_patterns(&self, id: u16) -> bool {
+    pub fn is_pattern_element(&self, id: u16) -> bool {
         self.pattern_elements
             .get(id as usize)
             .copied()
