@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::errors::{
     self, ADDITIONAL_4, ADDITIONAL_5, INCOMPLETE_NOTE, MODEL_YEAR_NOTE, OFF_ROAD_NOTE,
 };
-use crate::keys::{CompiledKey, key_slots, slot};
+use crate::keys::{KeyView, key_slots, slot};
 use crate::model::{Data, WmiRec};
 use crate::result::Source;
 use crate::vin::{self, CheckDigitRule};
@@ -40,7 +40,7 @@ pub(crate) struct Item<'a> {
     pub schema: Option<u32>,
     pub keys: Option<Arc<str>>,
     /// The compiled key of pattern-like items (for unused positions).
-    pub key: Option<&'a CompiledKey>,
+    pub key: Option<KeyView<'a>>,
     /// Insertion order of vPIC's temporary table: pattern rows by pattern id, then the rest.
     pub seq: u32,
 }
@@ -50,7 +50,7 @@ pub(crate) struct Item<'a> {
 struct Cand<'a> {
     priority: i32,
     pattern: &'a crate::model::PatternRec,
-    key: &'a crate::model::KeyRec,
+    key: KeyView<'a>,
     schema: u32,
 }
 
@@ -79,8 +79,8 @@ impl<'a> Cand<'a> {
             changed: Some(self.pattern.changed),
             pattern_id: Some(self.pattern.id),
             schema: Some(self.schema),
-            keys: Some(self.key.text.clone()),
-            key: Some(&self.key.compiled),
+            keys: Some(Arc::from(self.key.text)),
+            key: Some(self.key),
             seq: self.pattern.id,
         }
     }
@@ -300,7 +300,8 @@ pub(crate) fn core<'a>(
                     continue;
                 }
                 for k in &s.keys {
-                    if k.compiled.formula || !k.compiled.matches(&slots, key_len) {
+                    let kv = s.key(k);
+                    if kv.formula || !kv.matches(&slots, key_len) {
                         continue;
                     }
                     for p in &s.patterns[k.start as usize..k.end as usize] {
@@ -310,7 +311,7 @@ pub(crate) fn core<'a>(
                         let cand = Cand {
                             priority: i32::from(link.year_from),
                             pattern: p,
-                            key: k,
+                            key: kv,
                             schema: link.schema,
                         };
                         if p.element == 18
@@ -420,11 +421,12 @@ pub(crate) fn core<'a>(
             for link in w.links.iter().filter(|l| l.covers(year)) {
                 let s = &data.schemas[link.schema as usize];
                 for k in &s.keys {
-                    if !k.compiled.formula || !k.compiled.matches(&slots, key_len) {
+                    let kv = s.key(k);
+                    if !kv.formula || !kv.matches(&slots, key_len) {
                         continue;
                     }
-                    let first = k.text.find('#').unwrap_or(0);
-                    let last = k.text.rfind('#').unwrap_or(0);
+                    let first = kv.text.find('#').unwrap_or(0);
+                    let last = kv.text.rfind('#').unwrap_or(0);
                     let ks = key_string(vb);
                     let value: Arc<str> = Arc::from(
                         ks.chars()
@@ -445,8 +447,8 @@ pub(crate) fn core<'a>(
                             changed: Some(p.changed),
                             pattern_id: Some(p.id),
                             schema: Some(link.schema),
-                            keys: Some(k.text.clone()),
-                            key: Some(&k.compiled),
+                            keys: Some(Arc::from(kv.text)),
+                            key: Some(kv),
                             seq: next(),
                         });
                     }

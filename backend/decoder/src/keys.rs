@@ -125,6 +125,39 @@ impl CompiledKey {
     }
 
     /// Whether the key matches a key string given as slots (absent positions past the end).
+    pub fn matches(&self, slots: &[u8; 15], key_len: u8) -> bool {
+        self.view("").matches(slots, key_len)
+    }
+
+    /// A borrowed view of the key.
+    pub fn view<'a>(&'a self, text: &'a str) -> KeyView<'a> {
+        KeyView {
+            text,
+            constraints: &self.constraints,
+            len: self.len,
+            formula: self.formula,
+            never: self.never,
+        }
+    }
+}
+
+/// A key as stored in a schema: its text and constraints borrowed from the schema's arrays.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyView<'a> {
+    /// The key text.
+    pub text: &'a str,
+    /// Constrained positions, ascending.
+    pub constraints: &'a [Constraint],
+    /// Number of key-string positions the key spans.
+    pub len: u8,
+    /// Formula key.
+    pub formula: bool,
+    /// Never matches.
+    pub never: bool,
+}
+
+impl KeyView<'_> {
+    /// Whether the key matches a key string given as slots (absent positions past the end).
     #[inline]
     pub fn matches(&self, slots: &[u8; 15], key_len: u8) -> bool {
         if self.never || self.len > key_len {

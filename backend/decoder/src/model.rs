@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::keys::CompiledKey;
+use crate::keys::{Constraint, KeyView};
 
 /// Identity of the data a decoder serves: where it came from, its date, and a digest of the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,13 +163,24 @@ pub struct PatternRec {
     pub changed: i64,
 }
 
-/// A distinct key of a schema with the patterns it carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A distinct key of a schema with the patterns it carries; its text and constraints live in the schema's
+/// flat arrays (a few allocations per schema instead of three per key: fast snapshot loads, small memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyRec {
-    /// The key text, upper-case.
-    pub text: Arc<str>,
-    /// The compiled key.
-    pub compiled: CompiledKey,
+    /// Start of the key text in `Schema::key_text`.
+    pub text_start: u32,
+    /// Length of the key text.
+    pub text_len: u8,
+    /// Start of the constraints in `Schema::constraints`.
+    pub cons_start: u32,
+    /// Number of constraints.
+    pub cons_len: u8,
+    /// Number of key-string positions the key spans.
+    pub len: u8,
+    /// Formula key (`#`).
+    pub formula: bool,
+    /// The key can never match.
+    pub never: bool,
     /// Patterns with this key: `Schema::patterns[start..end]`, ascending by pattern id.
     pub start: u32,
     /// End of the range.
@@ -187,10 +198,33 @@ pub struct Schema {
     pub to_be_qced: bool,
     /// Distinct keys.
     pub keys: Vec<KeyRec>,
+    /// The texts of all keys, concatenated.
+    pub key_text: String,
+    /// The constraints of all keys, concatenated.
+    pub constraints: Vec<Constraint>,
     /// Patterns grouped by key.
     pub patterns: Vec<PatternRec>,
     /// Union of the characters every key names per key-string position (`fExtractValidCharsPerWmiYear`).
     pub valid_chars: [u64; 15],
+}
+
+impl Schema {
+    /// A view of one of its keys.
+    #[inline]
+    pub fn key<'a>(&'a self, k: &KeyRec) -> KeyView<'a> {
+        let t = k.text_start as usize;
+        let c = k.cons_start as usize;
+        KeyView {
+            text: self.key_text.get(t..t + k.text_len as usize).unwrap_or(""),
+            constraints: self
+                .constraints
+                .get(c..c + k.cons_len as usize)
+                .unwrap_or(&[]),
+            len: k.len,
+            formula: k.formula,
+            never: k.never,
+        }
+    }
 }
 
 /// An engine-model pattern row.

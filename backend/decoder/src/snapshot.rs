@@ -14,7 +14,7 @@ use crate::model::Data;
 
 const MAGIC: &[u8; 10] = b"VINBOTSNAP";
 /// Bump when the index layout changes: old snapshots are then rebuilt from the SQLite file.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const HEADER: usize = 10 + 4 + 8 + 32;
 
 fn config() -> bincode::config::Configuration {
@@ -51,36 +51,44 @@ pub fn write(data: &Data, path: &Path) -> Result<(), DataError> {
 
 /// Reads and validates a snapshot.
 pub fn read(path: &Path) -> Result<Data, DataError> {
+    use std::io::Read;
     let bad = |m: &str| DataError::Snapshot(path.to_path_buf(), m.to_string());
-    let bytes = std::fs::read(path).map_err(|e| {
+    let file = std::fs::File::open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             DataError::Missing(path.to_path_buf())
         } else {
             DataError::Io(path.to_path_buf(), e)
         }
     })?;
-    if bytes.len() < HEADER || &bytes[..10] != MAGIC {
+    let size = file
+        .metadata()
+        .map_err(|e| DataError::Io(path.to_path_buf(), e))?
+        .len();
+    let mut r = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut header = [0u8; HEADER];
+    if size < HEADER as u64 || r.read_exact(&mut header).is_err() || &header[..10] != MAGIC {
         return Err(bad("not a vinbot snapshot (bad magic)"));
     }
-    let format = u32::from_le_bytes(bytes[10..14].try_into().map_err(|_| bad("short header"))?);
+    let format = u32::from_le_bytes(header[10..14].try_into().map_err(|_| bad("short header"))?);
     if format != FORMAT {
         return Err(bad(&format!(
             "format version {format}, this build reads {FORMAT} (rebuild with `vinbot data build`)"
         )));
     }
-    let len =
-        u64::from_le_bytes(bytes[14..22].try_into().map_err(|_| bad("short header"))?) as usize;
-    let body = &bytes[HEADER..];
-    if body.len() != len {
+    let len = u64::from_le_bytes(header[14..22].try_into().map_err(|_| bad("short header"))?);
+    if size - HEADER as u64 != len {
         return Err(bad(&format!(
             "truncated: header says {len} bytes of data, file has {}",
-            body.len()
+            size - HEADER as u64
         )));
     }
-    if Sha256::digest(body).as_slice() != &bytes[22..54] {
+    let mut body = Vec::with_capacity(len as usize);
+    r.read_to_end(&mut body)
+        .map_err(|e| DataError::Io(path.to_path_buf(), e))?;
+    if body.len() as u64 != len || Sha256::digest(&body).as_slice() != &header[22..54] {
         return Err(bad("digest mismatch (corrupt file)"));
     }
     let (data, _): (Data, usize) =
-        bincode::serde::decode_from_slice(body, config()).map_err(|e| bad(&e.to_string()))?;
+        bincode::serde::decode_from_slice(&body, config()).map_err(|e| bad(&e.to_string()))?;
     Ok(data)
 }

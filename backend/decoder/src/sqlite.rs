@@ -201,6 +201,8 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
                 name: Arc::from(name),
                 to_be_qced: qc,
                 keys: Vec::new(),
+                key_text: String::new(),
+                constraints: Vec::new(),
                 patterns: Vec::new(),
                 valid_chars: [0; 15],
             });
@@ -250,7 +252,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
             let s = &mut schemas[si];
             for (text, pats) in map {
                 let compiled = CompiledKey::compile(&text);
-                for (pos, mask) in compiled.valid_chars() {
+                for (pos, mask) in compiled.view(&text).valid_chars() {
                     if (pos as usize) < 15 {
                         s.valid_chars[pos as usize] |= mask;
                     }
@@ -258,13 +260,31 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
                 let start = s.patterns.len() as u32;
                 s.patterns.extend(pats);
                 let end = s.patterns.len() as u32;
-                s.keys.push(KeyRec {
-                    text: Arc::from(text),
-                    compiled,
+                let text = if text.len() > 255 {
+                    &text[..255]
+                } else {
+                    &text
+                };
+                let rec = KeyRec {
+                    text_start: s.key_text.len() as u32,
+                    text_len: text.len() as u8,
+                    cons_start: s.constraints.len() as u32,
+                    cons_len: compiled.constraints.len().min(255) as u8,
+                    len: compiled.len,
+                    formula: compiled.formula,
+                    never: compiled.never,
                     start,
                     end,
-                });
+                };
+                s.key_text.push_str(text);
+                s.constraints
+                    .extend(compiled.constraints.iter().take(255).copied());
+                s.keys.push(rec);
             }
+            s.key_text.shrink_to_fit();
+            s.constraints.shrink_to_fit();
+            s.patterns.shrink_to_fit();
+            s.keys.shrink_to_fit();
         }
     }
 
