@@ -57,15 +57,14 @@ struct Cand<'a> {
 impl<'a> Cand<'a> {
     /// vPIC's ranking (see [`rank`]) for two pattern rows.
     fn rank(&self, o: &Cand<'_>) -> std::cmp::Ordering {
-        let unbracketed = |k: &'a str| k.bytes().filter(|&c| c != b'[' && c != b']');
+        fn unbracketed(k: &str) -> impl Iterator<Item = u8> + '_ {
+            k.bytes().filter(|&c| c != b'[' && c != b']')
+        }
         o.priority
             .cmp(&self.priority)
             .then_with(|| o.pattern.changed.cmp(&self.pattern.changed))
-            .then_with(|| spec_len(Some(&self.key.text)).cmp(&spec_len(Some(&o.key.text))))
-            .then_with(|| {
-                unbracketed(&self.key.text)
-                    .cmp(o.key.text.bytes().filter(|&c| c != b'[' && c != b']'))
-            })
+            .then_with(|| spec_len(Some(self.key.text)).cmp(&spec_len(Some(o.key.text))))
+            .then_with(|| unbracketed(self.key.text).cmp(unbracketed(o.key.text)))
             .then_with(|| self.pattern.id.cmp(&o.pattern.id))
     }
 
