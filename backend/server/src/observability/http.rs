@@ -162,5 +162,9 @@ fn route_of(result: &poem::Result<Response>) -> String {
         Ok(resp) => resp.data::<PathPattern>(),
         Err(err) => err.data::<PathPattern>(),
     };
-    pattern.map_or_else(|| UNMATCHED_ROUTE.to_owned(), |p| p.0.to_string())
+    // A request that reached no operation carries at most the empty pattern of the `/` nest.
+    match pattern {
+        Some(p) if !p.0.is_empty() => p.0.to_string(),
+        _ => UNMATCHED_ROUTE.to_owned(),
+    }
 }
