@@ -29,6 +29,9 @@ pub struct Scrubber {
     ipv6: Regex,
 }
 
+/// One replacement pass: borrowed output means nothing matched.
+type Step<'s> = dyn Fn(&str) -> Cow<'_, str> + 's;
+
 /// Shorter configured values are not scrubbed by value (they would match ordinary text); the
 /// patterns still catch them in `key=value` form.
 const MIN_SECRET_LEN: usize = 8;
@@ -66,7 +69,7 @@ impl Scrubber {
                 out = Cow::Owned(out.replace(secret.as_str(), REDACTED));
             }
         }
-        let steps: [&dyn Fn(&str) -> Cow<'_, str>; 7] = [
+        let steps: [&Step<'_>; 7] = [
             &|t| {
                 self.url_credentials
                     .replace_all(t, format!("${{1}}{REDACTED}@").as_str())
