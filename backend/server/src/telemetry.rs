@@ -1,6 +1,8 @@
 //! Logging setup in one place: an EnvFilter with a default, human or JSON lines on stderr.
 //! stderr keeps stdout clean for `vinbot decode` and `vinbot openapi`.
-//! Seam for Sentry: its tracing layers join the registry in `init`.
+//! Sentry's tracing layers (errors → events, info/warn → breadcrumbs) join the registry here;
+//! they do nothing unless `main` initialised Sentry. Lines inside a request carry its span
+//! (`request_id`, `method`, `route`): in JSON as the `span` object.
 
 use tracing_subscriber::{EnvFilter, layer::SubscriberExt, util::SubscriberInitExt};
 
@@ -16,7 +18,9 @@ pub fn env_filter() -> EnvFilter {
 
 /// Installs the global subscriber. Fails if one is already installed.
 pub fn init(format: LogFormat) -> Result<(), tracing_subscriber::util::TryInitError> {
-    let registry = tracing_subscriber::registry().with(env_filter());
+    let registry = tracing_subscriber::registry()
+        .with(env_filter())
+        .with(crate::observability::sentry::tracing_layers());
     match format {
         LogFormat::Pretty => registry
             .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
@@ -26,7 +30,8 @@ pub fn init(format: LogFormat) -> Result<(), tracing_subscriber::util::TryInitEr
                 tracing_subscriber::fmt::layer()
                     .json()
                     .flatten_event(true)
-                    .with_current_span(false)
+                    .with_current_span(true)
+                    .with_span_list(false)
                     .with_writer(std::io::stderr),
             )
             .try_init(),

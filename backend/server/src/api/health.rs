@@ -62,6 +62,10 @@ impl HealthApi {
         let mut status = "ok";
         for check in state.readiness.iter() {
             let outcome = check.check().await;
+            crate::observability::metrics::set_dependency_up(
+                check.name(),
+                outcome == CheckOutcome::Ok,
+            );
             let label = match &outcome {
                 CheckOutcome::Ok => "ok",
                 CheckOutcome::Degraded(why) => {

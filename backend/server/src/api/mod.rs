@@ -3,7 +3,9 @@
 //!
 //! Chain, outermost first: [`boundary::Boundary`] (request id, error envelope, security
 //! headers, access log) → [`nhtsa::path_case::NhtsaPathCase`] → [`cors::Cors`] →
-//! [`limits::Deadline`] → [`limits::BodyCap`] → routes. Rate limiting belongs between CORS
+//! [`limits::Deadline`] → [`limits::BodyCap`] → routes, with
+//! [`crate::observability::http::Observe`] (span, Sentry hub, response-time histogram) just
+//! inside the boundary. Rate limiting belongs between CORS
 //! and the deadline (so refused requests cost nothing); metrics next to the boundary.
 
 pub mod boundary;
@@ -140,6 +142,9 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
     .with(limits::Deadline(settings.http.request_timeout))
     .with(cors::Cors::new(&settings.dashboard_allowed_origins))
     .with(nhtsa::path_case::NhtsaPathCase)
+    .with(crate::observability::http::Observe::new(
+        settings.debug_routes,
+    ))
     .with(boundary::Boundary)
     .map_to_response()
 }

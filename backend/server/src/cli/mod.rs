@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     config::{self, LogFormat, Settings},
-    data,
+    data, observability,
     startup::Application,
     telemetry,
 };
@@ -46,6 +46,12 @@ pub enum Command {
     Openapi,
     /// Apply database migrations.
     Migrate,
+    /// Probe the local server (`GET http://127.0.0.1:$PORT/health/live`, 2 s); exit 0 on a 2xx.
+    Healthcheck {
+        /// The path to probe (`/health/ready` to include the dependencies).
+        #[arg(long, default_value = "/health/live")]
+        path: String,
+    },
 }
 
 /// `vinbot data …`.
@@ -97,6 +103,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::api::spec_yaml());
             Ok(())
         }
+        Command::Healthcheck { path } => healthcheck(&path),
         Command::Migrate => anyhow::bail!(
             "vinbot migrate: the database module is not part of this build yet; nothing was migrated"
         ),
@@ -125,9 +132,35 @@ fn serve() -> anyhow::Result<()> {
     runtime.block_on(async move {
         let dir = settings.data_dir.clone();
         let decoder = tokio::task::spawn_blocking(move || data::open(&dir)).await??;
+        let metrics_addr = std::net::SocketAddr::from(([0, 0, 0, 0], settings.metrics_port));
+        let metrics = observability::exporter::MetricsServer::bind(metrics_addr)
+            .await
+            .context("binding METRICS_PORT")?;
         let app = Application::build(settings, Arc::new(decoder))
             .await
             .context("binding the HTTP port")?;
-        app.run_until_stopped().await.context("serving HTTP")
+        let (stop_metrics, stopped) = tokio::sync::oneshot::channel::<()>();
+        let metrics = tokio::spawn(metrics.run_until(async {
+            let _ = stopped.await;
+        }));
+        let served = app.run_until_stopped().await.context("serving HTTP");
+        let _ = stop_metrics.send(());
+        metrics.await?.context("serving metrics")?;
+        served
     })
+}
+
+/// `vinbot healthcheck`: exit status 0 on a 2xx, else an error (exit 1).
+fn healthcheck(path: &str) -> anyhow::Result<()> {
+    let port = match env_lookup("PORT") {
+        Some(p) => p
+            .trim()
+            .parse::<u16>()
+            .with_context(|| format!("PORT={p:?} is not a port number"))?,
+        None => 8080,
+    };
+    let status = observability::healthcheck::probe(port, path)
+        .with_context(|| format!("GET http://127.0.0.1:{port}{path}"))?;
+    println!("{path}: {status}");
+    Ok(())
 }

@@ -106,6 +106,9 @@ pub struct Settings {
     pub store_full_vins: bool,
     /// `LOG_FORMAT`.
     pub log_format: LogFormat,
+    /// `VINBOT_DEBUG_ROUTES`: serve `/_debug/error` and `/_debug/panic` (to check error
+    /// reporting; off by default).
+    pub debug_routes: bool,
     /// Limits of the HTTP server.
     pub http: HttpSettings,
 }
@@ -171,6 +174,7 @@ impl Settings {
             env.fail("SENTRY_DSN", "expected an http(s) URL");
         }
         let store_full_vins = env.bool_or("STORE_FULL_VINS", false);
+        let debug_routes = env.bool_or("VINBOT_DEBUG_ROUTES", false);
         let log_format = match env
             .get("LOG_FORMAT")
             .map(|v| v.to_ascii_lowercase())
@@ -208,6 +212,7 @@ impl Settings {
             sentry_dsn: sentry_dsn.map(SecretString::from),
             store_full_vins,
             log_format,
+            debug_routes,
             http: HttpSettings::default(),
         })
     }

@@ -1,6 +1,7 @@
 //! vPIC's decode routes: `DecodeVin`, `DecodeVinValues`, their `Extended` twins and
 //! `DecodeVinValuesBatch`.
 
+use crate::observability::metrics::record_decode;
 use std::collections::BTreeMap;
 
 use poem::web::Data;
@@ -92,6 +93,7 @@ fn decode_vin(
 ) -> Result<Vpic<DecodeVinEnvelope>, ApiError> {
     let fmt = format(fmt)?;
     let d = state.decoder.decode(vin, year(modelyear));
+    record_decode("nhtsa", &d.error_codes);
     let env = DecodeVinEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -108,6 +110,7 @@ fn decode_vin_values(
 ) -> Result<Vpic<DecodeVinValuesEnvelope>, ApiError> {
     let fmt = format(fmt)?;
     let d = state.decoder.decode(vin, year(modelyear));
+    record_decode("nhtsa", &d.error_codes);
     let env = DecodeVinValuesEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -236,7 +239,9 @@ impl NhtsaDecodeApi {
             .iter()
             .map(|e| {
                 let (vin, year) = vin_input::parse_line(e);
-                values(&state, &state.decoder.decode(vin, year))
+                let d = state.decoder.decode(vin, year);
+                record_decode("nhtsa", &d.error_codes);
+                values(&state, &d)
             })
             .collect();
         let env = DecodeVinValuesEnvelope::new(DECODE_MESSAGE, None, results);

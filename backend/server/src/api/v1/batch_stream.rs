@@ -100,6 +100,7 @@ fn render_chunk(decoder: &Decoder, lines: &[String], format: StreamFormat) -> By
     for line in lines {
         let (vin, year) = vin_input::parse_line(line);
         let decoded = decoder.decode(vin, year);
+        crate::observability::metrics::record_decode("api", &decoded.error_codes);
         match format {
             StreamFormat::Ndjson => {
                 let view = vin_decode(decoder, &decoded);

@@ -1,5 +1,6 @@
 //! `GET /api/v1/vins/{vin}` and `POST /api/v1/vins/batch`.
 
+use crate::observability::metrics::{DecodeResult, record_decode, record_decodes};
 use poem::web::Data;
 use poem_openapi::{
     ApiRequest, ApiResponse, Object, OpenApi, ResponseContent,
@@ -99,6 +100,7 @@ impl VinsApi {
         model_year: Query<Option<u16>>,
     ) -> Result<DecodeResponse, ApiError> {
         if let Some(reason) = vin_input::reject_reason(&vin) {
+            record_decodes("api", DecodeResult::Rejected, 1);
             return Err(ApiError::invalid_vin(reason));
         }
         let decoded = state.decoder.decode(&vin, model_year.0);
@@ -106,11 +108,13 @@ impl VinsApi {
         // input is not a VIN. With repairs, the decode (which lists them) is the useful answer.
         let excluded = vin_input::excluded_letters(&decoded.vin);
         if !excluded.is_empty() && decoded.repairs.is_empty() {
+            record_decodes("api", DecodeResult::Rejected, 1);
             return Err(ApiError::invalid_vin(format!(
                 "VIN contains characters outside A-H, J-N, P, R-Z, 0-9: {}",
                 vin_input::positions(&excluded)
             )));
         }
+        record_decode("api", &decoded.error_codes);
         Ok(DecodeResponse::Ok(Json(vin_decode(
             &state.decoder,
             &decoded,
@@ -163,7 +167,9 @@ impl VinsApi {
                 .iter()
                 .map(|line| {
                     let (vin, year) = vin_input::parse_line(line);
-                    vin_decode(&decoder, &decoder.decode(vin, year))
+                    let decoded = decoder.decode(vin, year);
+                    record_decode("api", &decoded.error_codes);
+                    vin_decode(&decoder, &decoded)
                 })
                 .collect::<Vec<_>>()
         })
