@@ -8,4 +8,5 @@ pub mod data;
 pub mod db;
 pub mod startup;
 pub mod state;
+pub mod telegram;
 pub mod telemetry;
