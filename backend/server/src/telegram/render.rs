@@ -196,3 +196,65 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
     }
 }
+
+#[cfg(test)]
+mod escaping_tests {
+    use std::sync::Arc;
+
+    use vinbot_decoder::{CheckDigit, CheckDigitStatus, Decoded, DecodedValue, Source};
+
+    use super::*;
+    use crate::telegram::i18n::Lang;
+
+    fn value(code: &str, v: &str) -> DecodedValue {
+        DecodedValue {
+            element_id: 1,
+            code: Arc::from(code),
+            name: Arc::from(format!("{code} <name>")),
+            group: Arc::from("General & <Other>"),
+            value: Arc::from(v),
+            value_id: None,
+            source: Source::Pattern,
+            pattern_id: None,
+            schema_id: None,
+            schema_name: None,
+            keys: None,
+        }
+    }
+
+    #[test]
+    fn every_dynamic_string_is_escaped() {
+        let d = Decoded {
+            input: "x".into(),
+            vin: "1HGCM82633A004352".into(),
+            model_year: None,
+            error_codes: vec![0],
+            error_text: "<b>".into(),
+            additional_error_text: String::new(),
+            suggested_vin: String::new(),
+            possible_values: String::new(),
+            vehicle_descriptor: String::new(),
+            values: vec![value("Make", "A&B <script>"), value("Model", "\"Q\"")],
+            check_digit: CheckDigit {
+                status: CheckDigitStatus::Valid,
+                expected: Some('3'),
+                actual: Some('3'),
+                required: true,
+                message: String::new(),
+            },
+            model_year_candidates: vec![],
+            repairs: vec![],
+        };
+        let t = Lang::En.texts();
+        let card = card(&d, t);
+        assert!(card.contains("Make: A&amp;B &lt;script&gt;"), "{card}");
+        assert!(card.contains("Model: &quot;Q&quot;"), "{card}");
+        let all = all_fields(&d, t);
+        assert!(all.contains("<u>General &amp; &lt;Other&gt;</u>"), "{all}");
+        assert!(
+            all.contains("Make &lt;name&gt;: A&amp;B &lt;script&gt;"),
+            "{all}"
+        );
+        assert!(!all.contains("<script>") && !card.contains("<script>"));
+    }
+}
