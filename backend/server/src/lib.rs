@@ -9,4 +9,5 @@ pub mod db;
 pub mod observability;
 pub mod startup;
 pub mod state;
+pub mod telegram;
 pub mod telemetry;

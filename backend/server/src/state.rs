@@ -39,6 +39,10 @@ pub struct AppState {
     pub elements: Arc<ElementIndex>,
     /// Readiness checks registered by optional parts (database, Redis).
     pub readiness: Arc<Vec<Arc<dyn ReadinessCheck>>>,
+    // --- telegram (issue 8) ---
+    /// The Telegram bot; `None` when it is off (the webhook answers 404).
+    pub telegram: Option<Arc<crate::telegram::TelegramBot>>,
+    // --- end telegram ---
     // Seams for the persistence and Redis modules: add `pub db: Option<…>` and
     // `pub redis: Option<…>` here and fill them in `startup::Application::build`.
 }
@@ -53,7 +57,14 @@ impl AppState {
             started_at: Instant::now(),
             elements,
             readiness: Arc::new(Vec::new()),
+            telegram: None,
         }
+    }
+
+    /// Turns the Telegram bot on (builder style, before the state is shared).
+    pub fn with_telegram(mut self, bot: Arc<crate::telegram::TelegramBot>) -> Self {
+        self.telegram = Some(bot);
+        self
     }
 
     /// Adds a readiness check (builder style, before the state is shared).

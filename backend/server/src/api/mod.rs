@@ -94,8 +94,9 @@ fn routes(state: AppState) -> impl Endpoint {
     let service = openapi_service();
     let docs = service.swagger_ui();
     let spec = service.spec_endpoint();
-    // Seam: the Telegram module adds `.at("/telegram/webhook", …)` here.
+    let webhook = crate::telegram::webhook::WebhookEndpoint::new(state.telegram.clone());
     Route::new()
+        .at("/telegram/webhook", webhook)
         .nest("/docs", docs)
         .at("/openapi.json", spec)
         .nest("/", service)

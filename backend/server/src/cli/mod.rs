@@ -1,6 +1,9 @@
 //! The `vinbot` command line: one binary with subcommands.
 
 mod decode;
+// --- telegram (issue 8) ---
+pub mod telegram;
+// --- end telegram ---
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -52,6 +55,14 @@ pub enum Command {
         #[arg(long, default_value = "/health/live")]
         path: String,
     },
+    // --- telegram (issue 8) ---
+    /// Manage the Telegram webhook.
+    Telegram {
+        /// Telegram command.
+        #[command(subcommand)]
+        command: telegram::TelegramCommand,
+    },
+    // --- end telegram ---
 }
 
 /// `vinbot data …`.
@@ -104,6 +115,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Healthcheck { path } => healthcheck(&path),
+        // --- telegram (issue 8) ---
+        Command::Telegram { command } => {
+            init_quiet_telemetry();
+            telegram::run(command)
+        }
+        // --- end telegram ---
         Command::Migrate => anyhow::bail!(
             "vinbot migrate: the database module is not part of this build yet; nothing was migrated"
         ),
@@ -136,7 +153,24 @@ fn serve() -> anyhow::Result<()> {
         let metrics = observability::exporter::MetricsServer::bind(metrics_addr)
             .await
             .context("binding METRICS_PORT")?;
-        let app = Application::build(settings, Arc::new(decoder))
+        let decoder = Arc::new(decoder);
+        let mut state = crate::state::AppState::new(decoder.clone(), settings.clone());
+        // --- telegram (issue 8) ---
+        // Merge note: pass the database and recorder in `BotDeps` once serve builds them.
+        if let Some(tg) = &settings.telegram {
+            let bot = crate::telegram::TelegramBot::new(
+                tg,
+                decoder,
+                crate::telegram::BotDeps::default(),
+                crate::telegram::BotOptions::default(),
+            )
+            .context("building the Telegram client")?;
+            state = state.with_telegram(Arc::new(bot));
+            tracing::info!("telegram bot on: POST /telegram/webhook");
+        }
+        // --- end telegram ---
+        let addr = std::net::SocketAddr::from(([0, 0, 0, 0], settings.port));
+        let app = Application::from_state(state, addr)
             .await
             .context("binding the HTTP port")?;
         let (stop_metrics, stopped) = tokio::sync::oneshot::channel::<()>();
