@@ -39,8 +39,12 @@ pub struct AppState {
     pub elements: Arc<ElementIndex>,
     /// Readiness checks registered by optional parts (database, Redis).
     pub readiness: Arc<Vec<Arc<dyn ReadinessCheck>>>,
-    // Seams for the persistence and Redis modules: add `pub db: Option<…>` and
-    // `pub redis: Option<…>` here and fill them in `startup::Application::build`.
+    // -- history (issue 6) --
+    /// Decode history and statistics: database, recorder, stats cache. `None` in tests that
+    /// build a state without a database; recording is then skipped and stats answer 503.
+    pub history: Option<crate::history::History>,
+    // -- end history --
+    // Seam for the Redis module: add `pub redis: Option<…>` here and fill them in `startup::Application::build`.
 }
 
 impl AppState {
@@ -53,7 +57,15 @@ impl AppState {
             started_at: Instant::now(),
             elements,
             readiness: Arc::new(Vec::new()),
+            history: None,
         }
+    }
+
+    /// Attaches decode history and registers its database readiness check.
+    pub fn with_history(mut self, history: crate::history::History) -> Self {
+        let check = history.readiness_check();
+        self.history = Some(history);
+        self.with_readiness_check(check)
     }
 
     /// Adds a readiness check (builder style, before the state is shared).

@@ -1,6 +1,7 @@
 //! The `vinbot` command line: one binary with subcommands.
 
 mod decode;
+mod migrate;
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -97,9 +98,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::api::spec_yaml());
             Ok(())
         }
-        Command::Migrate => anyhow::bail!(
-            "vinbot migrate: the database module is not part of this build yet; nothing was migrated"
-        ),
+        Command::Migrate => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format).ok();
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("starting the tokio runtime")?
+                .block_on(migrate::run(&settings))
+        }
     }
 }
 
@@ -127,7 +134,7 @@ fn serve() -> anyhow::Result<()> {
         let decoder = tokio::task::spawn_blocking(move || data::open(&dir)).await??;
         let app = Application::build(settings, Arc::new(decoder))
             .await
-            .context("binding the HTTP port")?;
+            .context("starting the server")?;
         app.run_until_stopped().await.context("serving HTTP")
     })
 }

@@ -18,6 +18,8 @@ use super::{
 };
 use crate::{
     api::{ApiTags, error::ApiError, vin_input},
+    db::Channel,
+    history::DecodeRecording,
     state::AppState,
 };
 
@@ -91,7 +93,8 @@ fn decode_vin(
     fmt: Option<&str>,
 ) -> Result<Vpic<DecodeVinEnvelope>, ApiError> {
     let fmt = format(fmt)?;
-    let d = state.decoder.decode(vin, year(modelyear));
+    let d =
+        DecodeRecording::new(state, Channel::Nhtsa).decode(&state.decoder, vin, year(modelyear));
     let env = DecodeVinEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -107,7 +110,8 @@ fn decode_vin_values(
     fmt: Option<&str>,
 ) -> Result<Vpic<DecodeVinValuesEnvelope>, ApiError> {
     let fmt = format(fmt)?;
-    let d = state.decoder.decode(vin, year(modelyear));
+    let d =
+        DecodeRecording::new(state, Channel::Nhtsa).decode(&state.decoder, vin, year(modelyear));
     let env = DecodeVinValuesEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -232,11 +236,12 @@ impl NhtsaDecodeApi {
                 entries.len()
             )));
         }
+        let recording = DecodeRecording::new(&state, Channel::Nhtsa);
         let results = entries
             .iter()
             .map(|e| {
                 let (vin, year) = vin_input::parse_line(e);
-                values(&state, &state.decoder.decode(vin, year))
+                values(&state, &recording.decode(&state.decoder, vin, year))
             })
             .collect();
         let env = DecodeVinValuesEnvelope::new(DECODE_MESSAGE, None, results);

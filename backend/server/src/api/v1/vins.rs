@@ -13,6 +13,7 @@ use super::{
 };
 use crate::{
     api::{ApiTags, error::ApiError, vin_input},
+    history::{DecodeRecording, v1_channel},
     state::AppState,
 };
 
@@ -97,11 +98,17 @@ impl VinsApi {
         /// Model-year hint (1980-2039), used like vPIC's `modelyear`.
         #[oai(validator(minimum(value = "1980"), maximum(value = "2039")))]
         model_year: Query<Option<u16>>,
+        /// `web` when the request comes from vinbot's web page (counted as channel `web` in
+        /// the statistics); anything else or absent counts as `api`.
+        #[oai(name = "X-Vinbot-Client")]
+        client: Header<Option<String>>,
     ) -> Result<DecodeResponse, ApiError> {
         if let Some(reason) = vin_input::reject_reason(&vin) {
             return Err(ApiError::invalid_vin(reason));
         }
+        let started = std::time::Instant::now();
         let decoded = state.decoder.decode(&vin, model_year.0);
+        let latency = started.elapsed();
         // I, O and Q are letters but never VIN characters: without a repair to offer, the
         // input is not a VIN. With repairs, the decode (which lists them) is the useful answer.
         let excluded = vin_input::excluded_letters(&decoded.vin);
@@ -111,6 +118,7 @@ impl VinsApi {
                 vin_input::positions(&excluded)
             )));
         }
+        DecodeRecording::new(&state, v1_channel(client.as_deref())).record(&decoded, latency);
         Ok(DecodeResponse::Ok(Json(vin_decode(
             &state.decoder,
             &decoded,
@@ -130,8 +138,12 @@ impl VinsApi {
         /// `application/json` (default), `application/x-ndjson` or `text/csv`.
         #[oai(name = "Accept")]
         accept: Header<Option<String>>,
+        /// `web` when the request comes from vinbot's web page (statistics channel `web`).
+        #[oai(name = "X-Vinbot-Client")]
+        client: Header<Option<String>>,
         body: BatchBody,
     ) -> Result<BatchResponse, ApiError> {
+        let recording = DecodeRecording::new(&state, v1_channel(client.as_deref()));
         let lines: Vec<String> = match body {
             BatchBody::Json(Json(req)) => req
                 .vins
@@ -143,7 +155,7 @@ impl VinsApi {
             }
         };
         if let Some(format) = stream_format(accept.0.as_deref()) {
-            let body = batch_stream::body(state.decoder.clone(), lines, format);
+            let body = batch_stream::body(state.decoder.clone(), lines, format, recording);
             let content = match format {
                 StreamFormat::Ndjson => BatchContent::Ndjson(Ndjson(body)),
                 StreamFormat::Csv => BatchContent::Csv(Csv(body)),
@@ -163,7 +175,7 @@ impl VinsApi {
                 .iter()
                 .map(|line| {
                     let (vin, year) = vin_input::parse_line(line);
-                    vin_decode(&decoder, &decoder.decode(vin, year))
+                    vin_decode(&decoder, &recording.decode(&decoder, vin, year))
                 })
                 .collect::<Vec<_>>()
         })
