@@ -45,6 +45,47 @@ pub(crate) struct Item<'a> {
     pub seq: u32,
 }
 
+/// A matching pattern row before it becomes an item (cheap to copy and compare).
+#[derive(Clone, Copy)]
+struct Cand<'a> {
+    priority: i32,
+    pattern: &'a crate::model::PatternRec,
+    key: &'a crate::model::KeyRec,
+    schema: u32,
+}
+
+impl<'a> Cand<'a> {
+    /// vPIC's ranking (see [`rank`]) for two pattern rows.
+    fn rank(&self, o: &Cand<'_>) -> std::cmp::Ordering {
+        let unbracketed = |k: &'a str| k.bytes().filter(|&c| c != b'[' && c != b']');
+        o.priority
+            .cmp(&self.priority)
+            .then_with(|| o.pattern.changed.cmp(&self.pattern.changed))
+            .then_with(|| spec_len(Some(&self.key.text)).cmp(&spec_len(Some(&o.key.text))))
+            .then_with(|| {
+                unbracketed(&self.key.text)
+                    .cmp(o.key.text.bytes().filter(|&c| c != b'[' && c != b']'))
+            })
+            .then_with(|| self.pattern.id.cmp(&o.pattern.id))
+    }
+
+    fn item(&self, data: &'a Data) -> Item<'a> {
+        Item {
+            element: self.pattern.element,
+            attribute: data.string(self.pattern.attribute).clone(),
+            value: None,
+            source: Source::Pattern,
+            priority: self.priority,
+            changed: Some(self.pattern.changed),
+            pattern_id: Some(self.pattern.id),
+            schema: Some(self.schema),
+            keys: Some(self.key.text.clone()),
+            key: Some(&self.key.compiled),
+            seq: self.pattern.id,
+        }
+    }
+}
+
 /// `seq` of items added after the pattern rows.
 const LATER: u32 = 1 << 31;
 
@@ -250,8 +291,9 @@ pub(crate) fn core<'a>(
         Some(w) => {
             // Patterns of the schemas linked for the year: per element only the best (vPIC ranks them and
             // deletes the rest), every row of the multi-valued notes.
-            let mut best: [u32; 256] = [u32::MAX; 256];
-            let mut engine: Option<Item<'a>> = None;
+            let mut best: [Option<Cand<'a>>; 256] = [None; 256];
+            let mut multi: Vec<Cand<'a>> = Vec::new();
+            let mut engine: Option<Cand<'a>> = None;
             for link in w.links.iter().filter(|l| l.covers(year)) {
                 let s = &data.schemas[link.schema as usize];
                 if s.to_be_qced {
@@ -262,46 +304,42 @@ pub(crate) fn core<'a>(
                         continue;
                     }
                     for p in &s.patterns[k.start as usize..k.end as usize] {
-                        if NOT_FROM_PATTERNS.contains(&p.element) {
+                        if !data.is_pattern_element(p.element) {
                             continue;
                         }
-                        match data.element(p.element) {
-                            Some(e) if e.decode && !e.private => {}
-                            _ => continue,
-                        }
-                        let cand = Item {
-                            element: p.element,
-                            attribute: data.string(p.attribute).clone(),
-                            value: None,
-                            source: Source::Pattern,
+                        let cand = Cand {
                             priority: i32::from(link.year_from),
-                            changed: Some(p.changed),
-                            pattern_id: Some(p.id),
-                            schema: Some(link.schema),
-                            keys: Some(k.text.clone()),
-                            key: Some(&k.compiled),
-                            seq: p.id,
+                            pattern: p,
+                            key: k,
+                            schema: link.schema,
                         };
                         if p.element == 18
                             && engine.as_ref().is_none_or(|e| {
-                                (cand.priority, cand.changed, cand.seq)
-                                    > (e.priority, e.changed, e.seq)
+                                (cand.priority, p.changed, p.id)
+                                    > (e.priority, e.pattern.changed, e.pattern.id)
                             })
                         {
-                            engine = Some(cand.clone());
+                            engine = Some(cand);
+                        }
+                        if MULTI.contains(&p.element) {
+                            multi.push(cand);
+                            continue;
                         }
                         let slot = &mut best[(p.element as usize).min(255)];
-                        if MULTI.contains(&p.element) {
-                            items.push(cand);
-                        } else if *slot == u32::MAX {
-                            *slot = items.len() as u32;
-                            items.push(cand);
-                        } else if rank(&cand, &items[*slot as usize]) == std::cmp::Ordering::Less {
-                            items[*slot as usize] = cand;
+                        match slot {
+                            Some(b) if cand.rank(b) != std::cmp::Ordering::Less => {}
+                            _ => *slot = Some(cand),
                         }
                     }
                 }
             }
+            items.extend(
+                best.iter()
+                    .flatten()
+                    .chain(multi.iter())
+                    .map(|c| c.item(data)),
+            );
+            let engine = engine.map(|c| c.item(data));
             items.sort_by_key(|it| it.seq);
             let mut later = LATER;
             let mut next = || {
@@ -636,7 +674,11 @@ pub(crate) fn core<'a>(
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
+    if s.len() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n).collect()
+    }
 }
 
 fn fact<'a>(

@@ -258,6 +258,9 @@ pub struct Data {
     /// Code, name and group of each element (parallel to `elements`), shared by every result.
     #[serde(skip)]
     pub element_text: Vec<ElementText>,
+    /// Elements a VIN pattern may give (decodable, public, not a WMI fact), by id.
+    #[serde(skip)]
+    pub pattern_elements: Vec<bool>,
     /// Element ids in the order of NHTSA's flat `DecodeVinValues` object (alphabetical by code).
     #[serde(skip)]
     pub flat_order: Vec<u16>,
@@ -297,6 +300,11 @@ impl Data {
                 group_rank: crate::output::group_rank(&e.group),
             })
             .collect();
+        self.pattern_elements = vec![false; max + 1];
+        for e in &self.elements {
+            self.pattern_elements[e.id as usize] =
+                e.decode && !e.private && !matches!(e.id, 26 | 27 | 29 | 39);
+        }
         let mut order: Vec<(String, u16)> = self
             .elements
             .iter()
@@ -306,6 +314,15 @@ impl Data {
         order.push(("vin".to_string(), FLAT_VIN));
         order.sort();
         self.flat_order = order.into_iter().map(|(_, id)| id).collect();
+    }
+
+    /// Whether a VIN pattern may give this element.
+    #[inline]
+    pub fn is_pattern_element(&self, id: u16) -> bool {
+        self.pattern_elements
+            .get(id as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Shared strings of an element.

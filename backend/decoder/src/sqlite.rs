@@ -557,6 +557,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
         make_models,
         element_pos: Vec::new(),
         element_text: Vec::new(),
+        pattern_elements: Vec::new(),
         flat_order: Vec::new(),
         full_patterns,
     })

@@ -1,0 +1,56 @@
+// Entry point: find the API, wire theme, tabs and the three views, and follow the URL (?vin=, #batch,
+// #stats) including back/forward.
+
+import { createApi, joinUrl } from './lib/api.js';
+import { loadApiBase } from './api-base.js';
+import { initTheme } from './views/theme.js';
+import { initTabs, viewFromHash } from './views/tabs.js';
+import { initDecodeView } from './views/decode-view.js';
+import { initBatchView } from './views/batch-view.js';
+import { initStatsView } from './views/stats-view.js';
+import { byId } from './views/dom.js';
+
+async function start() {
+  initTheme(/** @type {HTMLButtonElement} */ (byId('theme-toggle')));
+  const baseUrl = await loadApiBase();
+  const api = createApi({ baseUrl });
+  byId('api-docs-link').setAttribute('href', joinUrl(baseUrl, '/docs'));
+
+  const decodeView = initDecodeView(api);
+  const statsView = initStatsView(api);
+  const tabs = initTabs(byId('tabs-nav'), (view) => {
+    if (view === 'stats') statsView.load();
+    if (view === 'decode') decodeView.decodeFromUrl();
+  });
+  initBatchView(api, (vin) => {
+    const url = new URL(location.href);
+    url.hash = '';
+    url.searchParams.set('vin', vin);
+    history.pushState(null, '', url);
+    tabs.show('decode');
+  });
+
+  const follow = () => tabs.show(viewFromHash(location.hash));
+  window.addEventListener('popstate', follow);
+  window.addEventListener('hashchange', follow);
+  follow();
+  document.documentElement.dataset.ready = 'true';
+
+  showMeta(api);
+}
+
+/**
+ * Data identity and versions in the footer; quiet when the API is not reachable (views say so themselves).
+ * @param {import('./lib/api.js').Api} api
+ */
+async function showMeta(api) {
+  try {
+    const meta = await api.meta();
+    const data = meta.data ?? {};
+    byId('meta-line').textContent = `vinbot ${meta.version ?? ''} · data: ${data.source ?? 'unknown'}${data.data_date ? ` (${data.data_date})` : ''} · decoder ${meta.decoder_version ?? data.decoder_version ?? '?'}`;
+  } catch {
+    // The footer keeps its static text.
+  }
+}
+
+start();
