@@ -15,11 +15,21 @@ use crate::{
 /// decodes count as channel `web` instead of `api`.
 pub const CLIENT_HEADER: &str = "X-Vinbot-Client";
 
-/// The channel of a v1 request from its `X-Vinbot-Client` header.
-pub fn v1_channel(client: Option<&str>) -> Channel {
-    match client {
-        Some(c) if c.trim().eq_ignore_ascii_case("web") => Channel::Web,
-        _ => Channel::Api,
+/// The channel of a v1 request: `web` when the `X-Vinbot-Client` header says so or when the
+/// browser's `Origin` is one of the dashboard origins (the page on Vercel then needs no custom
+/// header, which would cost a CORS preflight per VIN); else `api`. A statistic, not a control:
+/// anyone can send either header.
+pub fn v1_channel(
+    client: Option<&str>,
+    origin: Option<&str>,
+    dashboard_origins: &[String],
+) -> Channel {
+    let says_web = client.is_some_and(|c| c.trim().eq_ignore_ascii_case("web"));
+    let from_dashboard = origin.is_some_and(|o| dashboard_origins.iter().any(|d| d == o));
+    if says_web || from_dashboard {
+        Channel::Web
+    } else {
+        Channel::Api
     }
 }
 
@@ -27,6 +37,7 @@ pub fn v1_channel(client: Option<&str>) -> Channel {
 #[derive(Clone, Debug)]
 pub struct DecodeRecording {
     sink: Option<(RecorderHandle, Channel)>,
+    user_id: Option<i64>,
 }
 
 impl DecodeRecording {
@@ -37,7 +48,14 @@ impl DecodeRecording {
                 .history
                 .as_ref()
                 .map(|h| (h.recorder.clone(), channel)),
+            user_id: None,
         }
+    }
+
+    /// Attributes the decodes to a Telegram user (the bot's history per user).
+    pub fn with_user_id(mut self, user_id: i64) -> Self {
+        self.user_id = Some(user_id);
+        self
     }
 
     /// Decodes and records the decode with its latency.
@@ -52,7 +70,9 @@ impl DecodeRecording {
     pub fn record(&self, decoded: &Decoded, latency: Duration) {
         if let Some((recorder, channel)) = &self.sink {
             // A full buffer drops the event and counts it; the request does not care.
-            recorder.record(decode_event(*channel, decoded, latency));
+            let mut event = decode_event(*channel, decoded, latency);
+            event.user_id = self.user_id;
+            recorder.record(event);
         }
     }
 }
@@ -96,11 +116,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn web_header_selects_the_web_channel() {
-        assert_eq!(v1_channel(Some("web")), Channel::Web);
-        assert_eq!(v1_channel(Some(" WEB ")), Channel::Web);
-        assert_eq!(v1_channel(Some("curl")), Channel::Api);
-        assert_eq!(v1_channel(None), Channel::Api);
+    fn web_header_or_dashboard_origin_selects_the_web_channel() {
+        let dash = vec!["https://vinbot.example".to_owned()];
+        assert_eq!(v1_channel(Some("web"), None, &dash), Channel::Web);
+        assert_eq!(v1_channel(Some(" WEB "), None, &dash), Channel::Web);
+        assert_eq!(v1_channel(Some("curl"), None, &dash), Channel::Api);
+        assert_eq!(v1_channel(None, None, &dash), Channel::Api);
+        assert_eq!(
+            v1_channel(None, Some("https://vinbot.example"), &dash),
+            Channel::Web
+        );
+        assert_eq!(
+            v1_channel(None, Some("https://other.example"), &dash),
+            Channel::Api
+        );
     }
 
     #[test]

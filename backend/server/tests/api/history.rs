@@ -57,7 +57,13 @@ async fn decodes_over_http_are_counted(backend: Backend) {
         resp
     };
 
-    // v1 single: 2 × api, 1 × web.
+    // v1 single: 2 × api, 2 × web (by header, by dashboard origin).
+    ok(http
+        .get(app.url(&format!("/api/v1/vins/{HONDA}")))
+        .header("Origin", ALLOWED_ORIGIN)
+        .send()
+        .await
+        .unwrap());
     for _ in 0..2 {
         ok(http
             .get(app.url(&format!("/api/v1/vins/{HONDA}")))
@@ -110,30 +116,30 @@ async fn decodes_over_http_are_counted(backend: Backend) {
         .unwrap();
     assert_eq!(refused.status(), 400);
 
-    wait_for_events(&test_db.db, 9).await;
+    wait_for_events(&test_db.db, 10).await;
 
     let stats: Value = ok(http.get(app.url("/api/v1/stats")).send().await.unwrap())
         .json()
         .await
         .unwrap();
     assert_eq!(stats["days"], 30);
-    assert_eq!(stats["total"], 9, "{stats}");
+    assert_eq!(stats["total"], 10, "{stats}");
     assert_eq!(count_of(&stats["channels"], "api"), 4, "{stats}");
-    assert_eq!(count_of(&stats["channels"], "web"), 2, "{stats}");
+    assert_eq!(count_of(&stats["channels"], "web"), 3, "{stats}");
     assert_eq!(count_of(&stats["channels"], "nhtsa"), 3, "{stats}");
-    assert_eq!(count_of(&stats["top_wmis"], "1HG"), 7, "{stats}");
+    assert_eq!(count_of(&stats["top_wmis"], "1HG"), 8, "{stats}");
     assert_eq!(count_of(&stats["top_wmis"], "5UX"), 2, "{stats}");
-    assert_eq!(count_of(&stats["top_makes"], "HONDA"), 7, "{stats}");
+    assert_eq!(count_of(&stats["top_makes"], "HONDA"), 8, "{stats}");
     let per_day = stats["per_day"].as_array().unwrap();
     assert_eq!(per_day.len(), 30);
-    assert_eq!(per_day.last().unwrap()["total"], 9);
+    assert_eq!(per_day.last().unwrap()["total"], 10);
     let coded: u64 = stats["error_codes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["count"].as_u64().unwrap())
         .sum();
-    assert_eq!(coded, 9);
+    assert_eq!(coded, 10);
     assert!(
         stats["latency_ms"]["p95"].as_f64().unwrap() > 0.0,
         "{stats}"
@@ -149,10 +155,14 @@ async fn decodes_over_http_are_counted(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(today["per_day"].as_array().unwrap().len(), 1);
-    assert_eq!(today["total"], 9);
+    assert_eq!(today["total"], 10);
 
     app.shutdown().await.expect("clean shutdown");
-    assert_eq!(stored_events(&test_db.db).await, 9, "nothing written twice");
+    assert_eq!(
+        stored_events(&test_db.db).await,
+        10,
+        "nothing written twice"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -72,6 +72,15 @@ pub enum BatchResponse {
     Ok(BatchContent),
 }
 
+/// The statistics channel of a v1 request (`web` or `api`).
+fn channel(state: &AppState, client: Option<&str>, req: &poem::Request) -> crate::db::Channel {
+    let origin = req
+        .headers()
+        .get(poem::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    v1_channel(client, origin, &state.settings.dashboard_allowed_origins)
+}
+
 fn stream_format(accept: Option<&str>) -> Option<StreamFormat> {
     let accept = accept?.to_ascii_lowercase();
     if accept.contains("application/x-ndjson") || accept.contains("application/ndjson") {
@@ -99,9 +108,10 @@ impl VinsApi {
         #[oai(validator(minimum(value = "1980"), maximum(value = "2039")))]
         model_year: Query<Option<u16>>,
         /// `web` when the request comes from vinbot's web page (counted as channel `web` in
-        /// the statistics); anything else or absent counts as `api`.
+        /// the statistics, as are requests from a dashboard origin); otherwise `api`.
         #[oai(name = "X-Vinbot-Client")]
         client: Header<Option<String>>,
+        req: &poem::Request,
     ) -> Result<DecodeResponse, ApiError> {
         if let Some(reason) = vin_input::reject_reason(&vin) {
             return Err(ApiError::invalid_vin(reason));
@@ -118,7 +128,8 @@ impl VinsApi {
                 vin_input::positions(&excluded)
             )));
         }
-        DecodeRecording::new(&state, v1_channel(client.as_deref())).record(&decoded, latency);
+        DecodeRecording::new(&state, channel(&state, client.as_deref(), req))
+            .record(&decoded, latency);
         Ok(DecodeResponse::Ok(Json(vin_decode(
             &state.decoder,
             &decoded,
@@ -141,9 +152,10 @@ impl VinsApi {
         /// `web` when the request comes from vinbot's web page (statistics channel `web`).
         #[oai(name = "X-Vinbot-Client")]
         client: Header<Option<String>>,
+        req: &poem::Request,
         body: BatchBody,
     ) -> Result<BatchResponse, ApiError> {
-        let recording = DecodeRecording::new(&state, v1_channel(client.as_deref()));
+        let recording = DecodeRecording::new(&state, channel(&state, client.as_deref(), req));
         let lines: Vec<String> = match body {
             BatchBody::Json(Json(req)) => req
                 .vins
