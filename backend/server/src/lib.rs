@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod data;
 pub mod db;
+pub mod history;
 pub mod observability;
 pub mod startup;
 pub mod state;

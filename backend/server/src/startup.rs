@@ -7,7 +7,18 @@ use std::{net::SocketAddr, sync::Arc};
 use poem::{Server, listener::TcpAcceptor};
 use vinbot_decoder::Decoder;
 
-use crate::{api, config::Settings, state::AppState};
+use crate::{api, config::Settings, history::History, state::AppState};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The HTTP port could not be bound.
+    #[error("cannot bind the HTTP port: {0}")]
+    Bind(#[from] std::io::Error),
+    /// The history database could not be opened or migrated (SQLite; PostgreSQL opens lazily).
+    #[error(transparent)]
+    Database(#[from] crate::db::DbError),
+}
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -17,8 +28,8 @@ pub struct Application {
 }
 
 impl Application {
-    /// Builds the state and binds `0.0.0.0:{PORT}`.
-    pub async fn build(settings: Settings, decoder: Arc<Decoder>) -> std::io::Result<Self> {
+    /// Builds the state (opening the history database) and binds `0.0.0.0:{PORT}`.
+    pub async fn build(settings: Settings, decoder: Arc<Decoder>) -> Result<Self, StartupError> {
         let addr = SocketAddr::from(([0, 0, 0, 0], settings.port));
         Self::build_on(settings, decoder, addr).await
     }
@@ -28,8 +39,10 @@ impl Application {
         settings: Settings,
         decoder: Arc<Decoder>,
         addr: SocketAddr,
-    ) -> std::io::Result<Self> {
-        Self::from_state(AppState::new(decoder, settings), addr).await
+    ) -> Result<Self, StartupError> {
+        let history = History::start(&settings).await?;
+        let state = AppState::new(decoder, settings).with_history(history);
+        Ok(Self::from_state(state, addr).await?)
     }
 
     /// Binds for a state assembled by the caller (with readiness checks, database, ...).
@@ -65,21 +78,26 @@ impl Application {
     }
 
     /// Serves until `stop` completes, then stops accepting and drains in-flight requests
-    /// for at most the configured shutdown timeout.
+    /// for at most the configured shutdown timeout; then writes buffered decode events.
     pub async fn run_until(
         self,
         stop: impl std::future::Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
         let http = self.state.settings.http.clone();
+        let history = self.state.history.clone();
         tracing::info!(addr = %self.addr, "listening");
         let app = api::app(self.state);
-        Server::new_with_acceptor(self.acceptor)
+        let served = Server::new_with_acceptor(self.acceptor)
             .name("vinbot")
             .idle_timeout(http.idle_timeout)
             .run_with_graceful_shutdown(app, stop, Some(http.shutdown_timeout))
-            .await?;
+            .await;
         tracing::info!("server stopped");
-        Ok(())
+        // -- history (issue 6): no request can record any more; write what is buffered. --
+        if let Some(history) = history {
+            history.shutdown(crate::history::FLUSH_DEADLINE).await;
+        }
+        served
     }
 }
 

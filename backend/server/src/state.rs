@@ -43,8 +43,12 @@ pub struct AppState {
     /// The Telegram bot; `None` when it is off (the webhook answers 404).
     pub telegram: Option<Arc<crate::telegram::TelegramBot>>,
     // --- end telegram ---
-    // Seams for the persistence and Redis modules: add `pub db: Option<…>` and
-    // `pub redis: Option<…>` here and fill them in `startup::Application::build`.
+    // -- history (issue 6) --
+    /// Decode history and statistics: database, recorder, stats cache. `None` in tests that
+    /// build a state without a database; recording is then skipped and stats answer 503.
+    pub history: Option<crate::history::History>,
+    // -- end history --
+    // Seam for the Redis module: add `pub redis: Option<…>` here and fill them in `startup::Application::build`.
 }
 
 impl AppState {
@@ -58,6 +62,7 @@ impl AppState {
             elements,
             readiness: Arc::new(Vec::new()),
             telegram: None,
+            history: None,
         }
     }
 
@@ -65,6 +70,13 @@ impl AppState {
     pub fn with_telegram(mut self, bot: Arc<crate::telegram::TelegramBot>) -> Self {
         self.telegram = Some(bot);
         self
+    }
+
+    /// Attaches decode history and registers its database readiness check.
+    pub fn with_history(mut self, history: crate::history::History) -> Self {
+        let check = history.readiness_check();
+        self.history = Some(history);
+        self.with_readiness_check(check)
     }
 
     /// Adds a readiness check (builder style, before the state is shared).

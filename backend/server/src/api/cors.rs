@@ -19,6 +19,7 @@ pub const ALLOWED_HEADERS: &[&str] = &[
     "authorization",
     "x-api-key",
     "x-request-id",
+    "x-vinbot-client",
 ];
 /// Response headers a cross-origin page may read.
 pub const EXPOSED_HEADERS: &str =

@@ -34,6 +34,8 @@ pub enum ApiTags {
     Catalog,
     /// Service information.
     Meta,
+    /// Decode statistics.
+    Stats,
     /// NHTSA vPIC-compatible routes (same paths, parameters and envelope as vPIC).
     Nhtsa,
     /// Liveness and readiness.
@@ -45,6 +47,7 @@ pub type Apis = (
     v1::vins::VinsApi,
     v1::catalog::CatalogApi,
     v1::meta::MetaApi,
+    v1::stats::StatsApi,
     nhtsa::decode::NhtsaDecodeApi,
     nhtsa::catalog::NhtsaCatalogApi,
     health::HealthApi,
@@ -57,6 +60,7 @@ pub fn openapi_service() -> OpenApiService<Apis, ()> {
             v1::vins::VinsApi,
             v1::catalog::CatalogApi,
             v1::meta::MetaApi,
+            v1::stats::StatsApi,
             nhtsa::decode::NhtsaDecodeApi,
             nhtsa::catalog::NhtsaCatalogApi,
             health::HealthApi,

@@ -1,6 +1,7 @@
 //! The `vinbot` command line: one binary with subcommands.
 
 mod decode;
+mod migrate;
 // --- telegram (issue 8) ---
 pub mod telegram;
 // --- end telegram ---
@@ -121,9 +122,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             telegram::run(command)
         }
         // --- end telegram ---
-        Command::Migrate => anyhow::bail!(
-            "vinbot migrate: the database module is not part of this build yet; nothing was migrated"
-        ),
+        Command::Migrate => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format).ok();
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("starting the tokio runtime")?
+                .block_on(migrate::run(&settings))
+        }
     }
 }
 
@@ -154,14 +161,22 @@ fn serve() -> anyhow::Result<()> {
             .await
             .context("binding METRICS_PORT")?;
         let decoder = Arc::new(decoder);
-        let mut state = crate::state::AppState::new(decoder.clone(), settings.clone());
+        let history = crate::history::History::start(&settings)
+            .await
+            .context("opening the history database")?;
+        let deps = crate::telegram::BotDeps {
+            db: Some(history.db.clone()),
+            recorder: Some(history.recorder.clone()),
+            dedup: None,
+        };
+        let mut state =
+            crate::state::AppState::new(decoder.clone(), settings.clone()).with_history(history);
         // --- telegram (issue 8) ---
-        // Merge note: pass the database and recorder in `BotDeps` once serve builds them.
         if let Some(tg) = &settings.telegram {
             let bot = crate::telegram::TelegramBot::new(
                 tg,
                 decoder,
-                crate::telegram::BotDeps::default(),
+                deps,
                 crate::telegram::BotOptions::default(),
             )
             .context("building the Telegram client")?;

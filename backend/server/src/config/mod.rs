@@ -104,6 +104,9 @@ pub struct Settings {
     pub sentry_dsn: Option<SecretString>,
     /// `STORE_FULL_VINS`.
     pub store_full_vins: bool,
+    /// `STATS_FLUSH_INTERVAL_MS` (default 1000): how long decode events may wait in memory
+    /// before they are written, i.e. the most a crash loses.
+    pub stats_flush_interval: Duration,
     /// `LOG_FORMAT`.
     pub log_format: LogFormat,
     /// `VINBOT_DEBUG_ROUTES`: serve `/_debug/error` and `/_debug/panic` (to check error
@@ -175,6 +178,8 @@ impl Settings {
         }
         let store_full_vins = env.bool_or("STORE_FULL_VINS", false);
         let debug_routes = env.bool_or("VINBOT_DEBUG_ROUTES", false);
+        let stats_flush_interval =
+            Duration::from_millis(positive(&mut env, "STATS_FLUSH_INTERVAL_MS", 1000).into());
         let log_format = match env
             .get("LOG_FORMAT")
             .map(|v| v.to_ascii_lowercase())
@@ -211,6 +216,7 @@ impl Settings {
             metrics_port,
             sentry_dsn: sentry_dsn.map(SecretString::from),
             store_full_vins,
+            stats_flush_interval,
             log_format,
             debug_routes,
             http: HttpSettings::default(),
@@ -257,10 +263,7 @@ fn database_url(env: &mut Env<'_>, data_dir: &std::path::Path) -> SecretString {
             }
             SecretString::from(url)
         }
-        None => SecretString::from(format!(
-            "sqlite://{}?mode=rwc",
-            data_dir.join("vinbot.db").display()
-        )),
+        None => SecretString::from(crate::db::default_sqlite_url(data_dir)),
     }
 }
 

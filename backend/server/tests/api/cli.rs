@@ -120,9 +120,53 @@ fn openapi_command_prints_the_spec() {
     );
 }
 
+fn migrate(database_url: &str) -> std::process::Output {
+    vinbot()
+        .arg("migrate")
+        .env("DATABASE_URL", database_url)
+        .output()
+        .expect("run vinbot migrate")
+}
+
 #[test]
-fn migrate_says_clearly_that_it_did_nothing() {
-    let out = vinbot().arg("migrate").output().unwrap();
+fn migrate_applies_pending_migrations_once_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = vinbot_server::db::default_sqlite_url(dir.path());
+    let first = migrate(&url);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(stdout.contains("applied 4 of 4 migrations"), "{stdout}");
+    assert!(
+        stdout.contains("m20261129_000001_create_decode_events"),
+        "{stdout}"
+    );
+    assert!(dir.path().join("vinbot.db").exists());
+
+    let second = migrate(&url);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(second.status.success());
+    assert!(stdout.contains("is up to date"), "{stdout}");
+}
+
+#[test]
+fn migrate_fails_clearly_without_leaking_the_password() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = migrate(&format!(
+        "postgres://vinbot:hunter2secret@127.0.0.1:{port}/vinbot"
+    ));
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was migrated"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("connecting to postgres://vinbot:***@"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2secret"), "{stderr}");
 }

@@ -47,6 +47,8 @@ pub fn settings(overrides: &[(&str, &str)]) -> Settings {
     );
     map.insert("PORT".into(), "0".into());
     map.insert("DASHBOARD_ALLOWED_ORIGINS".into(), ALLOWED_ORIGIN.into());
+    // Servers keep history in memory unless a test names a database: never in the real data dir.
+    map.insert("DATABASE_URL".into(), "sqlite::memory:".into());
     for (k, v) in overrides {
         map.insert((*k).into(), (*v).into());
     }

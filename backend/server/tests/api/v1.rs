@@ -293,7 +293,7 @@ async fn makes_and_models() {
 }
 
 #[tokio::test]
-async fn meta_and_stats_placeholder() {
+async fn meta_and_stats_without_history() {
     let resp = client().get("/api/v1/meta").send().await;
     resp.assert_status_is_ok();
     let body = json(resp).await;

@@ -1,7 +1,6 @@
 //! vPIC's decode routes: `DecodeVin`, `DecodeVinValues`, their `Extended` twins and
 //! `DecodeVinValuesBatch`.
 
-use crate::observability::metrics::record_decode;
 use std::collections::BTreeMap;
 
 use poem::web::Data;
@@ -19,6 +18,8 @@ use super::{
 };
 use crate::{
     api::{ApiTags, error::ApiError, vin_input},
+    db::Channel,
+    history::DecodeRecording,
     state::AppState,
 };
 
@@ -92,8 +93,8 @@ fn decode_vin(
     fmt: Option<&str>,
 ) -> Result<Vpic<DecodeVinEnvelope>, ApiError> {
     let fmt = format(fmt)?;
-    let d = state.decoder.decode(vin, year(modelyear));
-    record_decode("nhtsa", &d.error_codes);
+    let d =
+        DecodeRecording::new(state, Channel::Nhtsa).decode(&state.decoder, vin, year(modelyear));
     let env = DecodeVinEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -109,8 +110,8 @@ fn decode_vin_values(
     fmt: Option<&str>,
 ) -> Result<Vpic<DecodeVinValuesEnvelope>, ApiError> {
     let fmt = format(fmt)?;
-    let d = state.decoder.decode(vin, year(modelyear));
-    record_decode("nhtsa", &d.error_codes);
+    let d =
+        DecodeRecording::new(state, Channel::Nhtsa).decode(&state.decoder, vin, year(modelyear));
     let env = DecodeVinValuesEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -235,13 +236,12 @@ impl NhtsaDecodeApi {
                 entries.len()
             )));
         }
+        let recording = DecodeRecording::new(&state, Channel::Nhtsa);
         let results = entries
             .iter()
             .map(|e| {
                 let (vin, year) = vin_input::parse_line(e);
-                let d = state.decoder.decode(vin, year);
-                record_decode("nhtsa", &d.error_codes);
-                values(&state, &d)
+                values(&state, &recording.decode(&state.decoder, vin, year))
             })
             .collect();
         let env = DecodeVinValuesEnvelope::new(DECODE_MESSAGE, None, results);

@@ -14,7 +14,7 @@ use poem_openapi::{
 use vinbot_decoder::Decoder;
 
 use super::decode_view::vin_decode;
-use crate::api::vin_input;
+use crate::{api::vin_input, history::DecodeRecording};
 
 /// VINs decoded per blocking task.
 const CHUNK: usize = 256;
@@ -95,12 +95,16 @@ fn csv_row<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
     out.push_str("\r\n");
 }
 
-fn render_chunk(decoder: &Decoder, lines: &[String], format: StreamFormat) -> Bytes {
+fn render_chunk(
+    decoder: &Decoder,
+    lines: &[String],
+    format: StreamFormat,
+    recording: &DecodeRecording,
+) -> Bytes {
     let mut out = String::with_capacity(lines.len() * 512);
     for line in lines {
         let (vin, year) = vin_input::parse_line(line);
-        let decoded = decoder.decode(vin, year);
-        crate::observability::metrics::record_decode("api", &decoded.error_codes);
+        let decoded = recording.decode(decoder, vin, year);
         match format {
             StreamFormat::Ndjson => {
                 let view = vin_decode(decoder, &decoded);
@@ -128,8 +132,13 @@ fn csv_header(decoder: &Decoder) -> Bytes {
     Bytes::from(out)
 }
 
-/// The streamed body for these lines.
-pub fn body(decoder: Arc<Decoder>, lines: Vec<String>, format: StreamFormat) -> Body {
+/// The streamed body for these lines; each decode is recorded as its chunk is rendered.
+pub fn body(
+    decoder: Arc<Decoder>,
+    lines: Vec<String>,
+    format: StreamFormat,
+    recording: DecodeRecording,
+) -> Body {
     let header = match format {
         StreamFormat::Csv => Some(csv_header(&decoder)),
         StreamFormat::Ndjson => None,
@@ -137,8 +146,9 @@ pub fn body(decoder: Arc<Decoder>, lines: Vec<String>, format: StreamFormat) -> 
     let chunks: Vec<Vec<String>> = lines.chunks(CHUNK).map(<[String]>::to_vec).collect();
     let rows = stream::iter(chunks).then(move |chunk| {
         let decoder = decoder.clone();
+        let recording = recording.clone();
         async move {
-            tokio::task::spawn_blocking(move || render_chunk(&decoder, &chunk, format))
+            tokio::task::spawn_blocking(move || render_chunk(&decoder, &chunk, format, &recording))
                 .await
                 .map_err(std::io::Error::other)
         }

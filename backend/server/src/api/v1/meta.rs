@@ -1,13 +1,10 @@
-//! `GET /api/v1/meta` and the placeholder of `GET /api/v1/stats`.
+//! `GET /api/v1/meta` (`GET /api/v1/stats` lives in `stats.rs`).
 
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
 use super::decode_view::{DataView, data_view};
-use crate::{
-    api::{ApiTags, error::ApiError},
-    state::AppState,
-};
+use crate::{api::ApiTags, state::AppState};
 
 /// The service routes.
 pub struct MetaApi;
@@ -35,14 +32,6 @@ pub enum MetaResponse {
     Ok(Json<Meta>),
 }
 
-/// Stats answer (documented by the statistics module once it lands).
-#[derive(ApiResponse)]
-pub enum StatsResponse {
-    /// Decode statistics.
-    #[oai(status = 200)]
-    Ok(Json<serde_json::Value>),
-}
-
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Meta")]
 impl MetaApi {
     /// Versions and data identity
@@ -55,21 +44,5 @@ impl MetaApi {
             data: data_view(&state.decoder),
             uptime_seconds: state.started_at.elapsed().as_secs(),
         }))
-    }
-
-    /// Decode statistics
-    ///
-    /// PLACEHOLDER until the persistence module lands: always 503 `unavailable`.
-    #[oai(path = "/stats", method = "get", operation_id = "get_stats")]
-    async fn stats(
-        &self,
-        /// Window in days (1-365).
-        #[oai(validator(minimum(value = "1"), maximum(value = "365")))]
-        days: Query<Option<u16>>,
-    ) -> Result<StatsResponse, ApiError> {
-        let _ = days;
-        Err(ApiError::unavailable(
-            "Statistics are not available on this instance yet.",
-        ))
     }
 }

@@ -4,4 +4,5 @@ pub mod batch_stream;
 pub mod catalog;
 pub mod decode_view;
 pub mod meta;
+pub mod stats;
 pub mod vins;

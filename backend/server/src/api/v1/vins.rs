@@ -1,6 +1,6 @@
 //! `GET /api/v1/vins/{vin}` and `POST /api/v1/vins/batch`.
 
-use crate::observability::metrics::{DecodeResult, record_decode, record_decodes};
+use crate::observability::metrics::{DecodeResult, record_decodes};
 use poem::web::Data;
 use poem_openapi::{
     ApiRequest, ApiResponse, Object, OpenApi, ResponseContent,
@@ -14,6 +14,7 @@ use super::{
 };
 use crate::{
     api::{ApiTags, error::ApiError, vin_input},
+    history::{DecodeRecording, v1_channel},
     state::AppState,
 };
 
@@ -72,6 +73,15 @@ pub enum BatchResponse {
     Ok(BatchContent),
 }
 
+/// The statistics channel of a v1 request (`web` or `api`).
+fn channel(state: &AppState, client: Option<&str>, req: &poem::Request) -> crate::db::Channel {
+    let origin = req
+        .headers()
+        .get(poem::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    v1_channel(client, origin, &state.settings.dashboard_allowed_origins)
+}
+
 fn stream_format(accept: Option<&str>) -> Option<StreamFormat> {
     let accept = accept?.to_ascii_lowercase();
     if accept.contains("application/x-ndjson") || accept.contains("application/ndjson") {
@@ -98,12 +108,19 @@ impl VinsApi {
         /// Model-year hint (1980-2039), used like vPIC's `modelyear`.
         #[oai(validator(minimum(value = "1980"), maximum(value = "2039")))]
         model_year: Query<Option<u16>>,
+        /// `web` when the request comes from vinbot's web page (counted as channel `web` in
+        /// the statistics, as are requests from a dashboard origin); otherwise `api`.
+        #[oai(name = "X-Vinbot-Client")]
+        client: Header<Option<String>>,
+        req: &poem::Request,
     ) -> Result<DecodeResponse, ApiError> {
         if let Some(reason) = vin_input::reject_reason(&vin) {
             record_decodes("api", DecodeResult::Rejected, 1);
             return Err(ApiError::invalid_vin(reason));
         }
+        let started = std::time::Instant::now();
         let decoded = state.decoder.decode(&vin, model_year.0);
+        let latency = started.elapsed();
         // I, O and Q are letters but never VIN characters: without a repair to offer, the
         // input is not a VIN. With repairs, the decode (which lists them) is the useful answer.
         let excluded = vin_input::excluded_letters(&decoded.vin);
@@ -114,7 +131,8 @@ impl VinsApi {
                 vin_input::positions(&excluded)
             )));
         }
-        record_decode("api", &decoded.error_codes);
+        DecodeRecording::new(&state, channel(&state, client.as_deref(), req))
+            .record(&decoded, latency);
         Ok(DecodeResponse::Ok(Json(vin_decode(
             &state.decoder,
             &decoded,
@@ -134,8 +152,13 @@ impl VinsApi {
         /// `application/json` (default), `application/x-ndjson` or `text/csv`.
         #[oai(name = "Accept")]
         accept: Header<Option<String>>,
+        /// `web` when the request comes from vinbot's web page (statistics channel `web`).
+        #[oai(name = "X-Vinbot-Client")]
+        client: Header<Option<String>>,
+        req: &poem::Request,
         body: BatchBody,
     ) -> Result<BatchResponse, ApiError> {
+        let recording = DecodeRecording::new(&state, channel(&state, client.as_deref(), req));
         let lines: Vec<String> = match body {
             BatchBody::Json(Json(req)) => req
                 .vins
@@ -147,7 +170,7 @@ impl VinsApi {
             }
         };
         if let Some(format) = stream_format(accept.0.as_deref()) {
-            let body = batch_stream::body(state.decoder.clone(), lines, format);
+            let body = batch_stream::body(state.decoder.clone(), lines, format, recording);
             let content = match format {
                 StreamFormat::Ndjson => BatchContent::Ndjson(Ndjson(body)),
                 StreamFormat::Csv => BatchContent::Csv(Csv(body)),
@@ -167,9 +190,7 @@ impl VinsApi {
                 .iter()
                 .map(|line| {
                     let (vin, year) = vin_input::parse_line(line);
-                    let decoded = decoder.decode(vin, year);
-                    record_decode("api", &decoded.error_codes);
-                    vin_decode(&decoder, &decoded)
+                    vin_decode(&decoder, &recording.decode(&decoder, vin, year))
                 })
                 .collect::<Vec<_>>()
         })

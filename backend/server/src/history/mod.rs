@@ -1,0 +1,107 @@
+//! Decode history wired into the running service: opening the database at start (migrating
+//! SQLite), the write-behind recorder, the stats cache, the readiness check and the flush at
+//! shutdown. The persistence itself lives in [`crate::db`]; this module only assembles it.
+
+mod readiness;
+mod record;
+
+use std::{sync::Arc, time::Duration};
+
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tokio::{sync::Mutex, task::JoinHandle};
+
+use crate::{
+    config::Settings,
+    db::{
+        self, ConnectConfig, DbError,
+        recorder::{Recorder, RecorderConfig, RecorderHandle, ShutdownReport},
+        stats::StatsCache,
+    },
+};
+
+pub use readiness::DatabaseCheck;
+pub use record::{CLIENT_HEADER, DecodeRecording, v1_channel};
+
+/// How long a stats report is reused: a busy dashboard costs one set of queries per TTL.
+pub const STATS_CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// How long shutdown spends writing buffered events after the HTTP server stopped. With the
+/// HTTP drain (20 s) it stays inside Fly's `kill_timeout` (30 s).
+pub const FLUSH_DEADLINE: Duration = Duration::from_secs(5);
+
+/// The database, the recorder and the stats cache of a running service (cheap to clone).
+#[derive(Clone)]
+pub struct History {
+    /// The connection pool.
+    pub db: DatabaseConnection,
+    /// Where request paths put decode events (never blocks).
+    pub recorder: RecorderHandle,
+    /// Reports of `GET /api/v1/stats`.
+    pub stats: Arc<StatsCache>,
+    /// The recorder's writer task, awaited once at shutdown.
+    writer: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+impl std::fmt::Debug for History {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("History")
+            .field("recorder", &self.recorder)
+            .finish_non_exhaustive()
+    }
+}
+
+impl History {
+    /// Opens `DATABASE_URL` and starts recording. PostgreSQL is opened lazily, so the service
+    /// starts (and decodes) while it is down; its migrations are `vinbot migrate`'s job (once per
+    /// deploy). SQLite is migrated here, and an error doing so stops the start: it means a
+    /// misconfigured path, not an outage.
+    pub async fn start(settings: &Settings) -> Result<Self, DbError> {
+        let url = settings.database_url.expose_secret();
+        let backend = db::backend_name(url)?;
+        tracing::info!(backend, url = %db::redact_url(url), "opening the history database");
+        let config = ConnectConfig {
+            lazy: true,
+            ..ConnectConfig::default()
+        };
+        let conn = db::connect(url, &config).await?;
+        if backend == "sqlite" {
+            db::migrate(&conn).await?;
+            tracing::info!("SQLite migrations applied");
+        }
+        Ok(Self::with_connection(conn, settings))
+    }
+
+    /// Starts recording on an open connection (already migrated).
+    pub fn with_connection(conn: DatabaseConnection, settings: &Settings) -> Self {
+        let config = RecorderConfig {
+            flush_interval: settings.stats_flush_interval,
+            store_full_vins: settings.store_full_vins,
+            ..RecorderConfig::default()
+        };
+        let (recorder, writer) = Recorder::spawn(conn.clone(), config);
+        Self {
+            db: conn,
+            recorder,
+            stats: Arc::new(StatsCache::in_process(STATS_CACHE_TTL)),
+            writer: Arc::new(Mutex::new(Some(writer))),
+        }
+    }
+
+    /// The readiness check of this database.
+    pub fn readiness_check(&self) -> Arc<DatabaseCheck> {
+        Arc::new(DatabaseCheck::new(self.db.clone()))
+    }
+
+    /// Stops recording and writes what is buffered within `deadline` (the recorder logs the
+    /// flushed and dropped counts), then waits for the writer task. Later calls report zeros.
+    pub async fn shutdown(&self, deadline: Duration) -> ShutdownReport {
+        let report = self.recorder.shutdown(deadline).await;
+        if let Some(writer) = self.writer.lock().await.take()
+            && let Err(error) = writer.await
+        {
+            tracing::error!(%error, "the stats writer task failed");
+        }
+        report
+    }
+}
