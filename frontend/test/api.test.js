@@ -75,3 +75,16 @@ test('batchStream posts text/plain one VIN a line, asks for NDJSON, yields resul
   assert.equal(h.Accept, 'application/x-ndjson');
   assert.match(h['Content-Type'], /^text\/plain/);
 });
+
+test('same-origin requests say they come from the web page; cross-origin ones do not (no preflight)', async () => {
+  /** @type {Array<Record<string, string>>} */
+  const seen = [];
+  const fetchImpl = async (/** @type {string} */ _url, /** @type {RequestInit} */ init) => {
+    seen.push(/** @type {Record<string, string>} */ (init.headers));
+    return new Response('{"service":"vinbot"}', { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  await createApi({ baseUrl: '', fetchImpl }).meta();
+  await createApi({ baseUrl: 'https://api.example.test', fetchImpl }).meta();
+  assert.equal(seen[0]['X-Vinbot-Client'], 'web');
+  assert.equal(seen[1]['X-Vinbot-Client'], undefined);
+});

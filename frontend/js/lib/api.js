@@ -109,6 +109,10 @@ export function joinUrl(base, path) {
  * @param {ApiOptions} [options]
  */
 export function createApi({ baseUrl = '', fetchImpl = globalThis.fetch.bind(globalThis), timeoutMs = 15000 } = {}) {
+  // Same origin: tell the backend these decodes come from the web page (its statistics count a "web"
+  // channel). Cross-origin (Vercel) the backend already knows by the Origin header, and a custom header
+  // would cost a CORS preflight per request.
+  const clientHeaders = baseUrl ? {} : { 'X-Vinbot-Client': 'web' };
   /**
    * Send a request; resolve with the Response when it is 2xx, else throw an ApiError.
    * @param {string} path
@@ -125,7 +129,7 @@ export function createApi({ baseUrl = '', fetchImpl = globalThis.fetch.bind(glob
     try {
       const res = await fetchImpl(url, {
         method: opts.method ?? 'GET',
-        headers: { Accept: 'application/json', ...opts.headers },
+        headers: { Accept: 'application/json', ...clientHeaders, ...opts.headers },
         body: opts.body,
         signal: controller.signal,
         credentials: 'omit', // the API is public and CORS allows no credentials
@@ -183,7 +187,7 @@ export function createApi({ baseUrl = '', fetchImpl = globalThis.fetch.bind(glob
     async *batchStream(lines, opts = {}) {
       const res = await request('/api/v1/vins/batch', {
         method: 'POST',
-        headers: { 'Content-Type': 'text/plain; charset=utf-8', Accept: 'application/x-ndjson' },
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', Accept: 'application/x-ndjson', ...clientHeaders },
         body: lines.join('\n') + '\n',
         signal: opts.signal,
         timeoutMs: 60000,
