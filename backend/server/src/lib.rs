@@ -2,10 +2,13 @@
 //! history and statistics, the CLI. `main.rs` only parses the command line and calls [`cli::run`].
 
 pub mod api;
+pub mod apikeys;
 pub mod cli;
 pub mod config;
 pub mod data;
 pub mod db;
+pub mod ratelimit;
+pub mod redis;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

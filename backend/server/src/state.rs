@@ -39,6 +39,8 @@ pub struct AppState {
     pub elements: Arc<ElementIndex>,
     /// Readiness checks registered by optional parts (database, Redis).
     pub readiness: Arc<Vec<Arc<dyn ReadinessCheck>>>,
+    /// Rate limits and API keys of the decode routes; `None` means unlimited (issue 7).
+    pub rate_limits: Option<Arc<crate::ratelimit::RateLimits>>,
     // Seams for the persistence and Redis modules: add `pub db: Option<…>` and
     // `pub redis: Option<…>` here and fill them in `startup::Application::build`.
 }
@@ -53,7 +55,14 @@ impl AppState {
             started_at: Instant::now(),
             elements,
             readiness: Arc::new(Vec::new()),
+            rate_limits: None,
         }
+    }
+
+    /// Turns on rate limits (and API keys) on the decode routes.
+    pub fn with_rate_limits(mut self, limits: Arc<crate::ratelimit::RateLimits>) -> Self {
+        self.rate_limits = Some(limits);
+        self
     }
 
     /// Adds a readiness check (builder style, before the state is shared).

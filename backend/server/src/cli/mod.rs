@@ -1,11 +1,13 @@
 //! The `vinbot` command line: one binary with subcommands.
 
+mod apikey;
 mod decode;
 
 use std::{path::PathBuf, sync::Arc};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
 
 use crate::{
     config::{self, LogFormat, Settings},
@@ -46,6 +48,12 @@ pub enum Command {
     Openapi,
     /// Apply database migrations.
     Migrate,
+    /// Manage API keys (`X-API-Key`).
+    Apikey {
+        /// Key command.
+        #[command(subcommand)]
+        command: apikey::ApiKeyCommand,
+    },
 }
 
 /// `vinbot data …`.
@@ -97,6 +105,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::api::spec_yaml());
             Ok(())
         }
+        Command::Apikey { command } => {
+            init_quiet_telemetry();
+            apikey::run(command)
+        }
         Command::Migrate => anyhow::bail!(
             "vinbot migrate: the database module is not part of this build yet; nothing was migrated"
         ),
@@ -125,9 +137,29 @@ fn serve() -> anyhow::Result<()> {
     runtime.block_on(async move {
         let dir = settings.data_dir.clone();
         let decoder = tokio::task::spawn_blocking(move || data::open(&dir)).await??;
-        let app = Application::build(settings, Arc::new(decoder))
+        let addr = std::net::SocketAddr::from(([0, 0, 0, 0], settings.port));
+        let state = crate::state::AppState::new(Arc::new(decoder), settings);
+        // --- issue 7: Redis, rate limits, API keys. Merge: pass the shared database handle
+        // instead of this lazily opened pool.
+        let db = crate::db::connect(
+            state.settings.database_url.expose_secret(),
+            &crate::db::ConnectConfig {
+                lazy: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, "API keys disabled: no database"))
+        .ok();
+        let (state, redis) = crate::ratelimit::setup::install(state, db);
+        // --- end issue 7
+        let app = Application::from_state(state, addr)
             .await
             .context("binding the HTTP port")?;
-        app.run_until_stopped().await.context("serving HTTP")
+        let served = app.run_until_stopped().await.context("serving HTTP");
+        if let Some(redis) = redis {
+            redis.quit().await;
+        }
+        served
     })
 }
