@@ -121,12 +121,12 @@ fn decode_vin_values(
     tag = "ApiTags::Nhtsa",
     response_header(
         name = "RateLimit-Policy",
-        ty = "String",
+        ty = "Option<String>",
         description = "Decode quota of the caller's tier: `\"anon\";q=120;w=60` (VINs per 60 s). Sent when rate limits are on."
     ),
     response_header(
         name = "RateLimit",
-        ty = "String",
+        ty = "Option<String>",
         description = "Quota left: `\"anon\";r=57;t=2` (remaining VINs, seconds until full again)."
     )
 )]
