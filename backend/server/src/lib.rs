@@ -2,12 +2,15 @@
 //! history and statistics, the CLI. `main.rs` only parses the command line and calls [`cli::run`].
 
 pub mod api;
+pub mod apikeys;
 pub mod cli;
 pub mod config;
 pub mod data;
 pub mod db;
 pub mod history;
 pub mod observability;
+pub mod ratelimit;
+pub mod redis;
 pub mod startup;
 pub mod state;
 pub mod telegram;

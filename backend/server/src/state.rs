@@ -48,7 +48,8 @@ pub struct AppState {
     /// build a state without a database; recording is then skipped and stats answer 503.
     pub history: Option<crate::history::History>,
     // -- end history --
-    // Seam for the Redis module: add `pub redis: Option<…>` here and fill them in `startup::Application::build`.
+    /// Rate limits and API keys of the decode routes; `None` means unlimited (issue 7).
+    pub rate_limits: Option<Arc<crate::ratelimit::RateLimits>>,
 }
 
 impl AppState {
@@ -63,6 +64,7 @@ impl AppState {
             readiness: Arc::new(Vec::new()),
             telegram: None,
             history: None,
+            rate_limits: None,
         }
     }
 
@@ -77,6 +79,12 @@ impl AppState {
         let check = history.readiness_check();
         self.history = Some(history);
         self.with_readiness_check(check)
+    }
+
+    /// Turns on rate limits (and API keys) on the decode routes.
+    pub fn with_rate_limits(mut self, limits: Arc<crate::ratelimit::RateLimits>) -> Self {
+        self.rate_limits = Some(limits);
+        self
     }
 
     /// Adds a readiness check (builder style, before the state is shared).

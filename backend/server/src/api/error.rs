@@ -91,6 +91,12 @@ pub enum ApiError {
         /// Seconds to wait before retrying.
         #[oai(header = "Retry-After")]
         u64,
+        /// The quota: `"anon";q=120;w=60` (tier, requests, window in seconds).
+        #[oai(header = "RateLimit-Policy")]
+        String,
+        /// What is left: `"anon";r=0;t=12` (remaining, seconds until the quota is full again).
+        #[oai(header = "RateLimit")]
+        String,
     ),
     /// An unexpected error (`internal`).
     #[oai(status = 500)]

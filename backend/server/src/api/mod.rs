@@ -3,10 +3,9 @@
 //!
 //! Chain, outermost first: [`boundary::Boundary`] (request id, error envelope, security
 //! headers, access log) → [`nhtsa::path_case::NhtsaPathCase`] → [`cors::Cors`] →
-//! [`limits::Deadline`] → [`limits::BodyCap`] → routes, with
+//! [`limits::Deadline`] → [`limits::BodyCap`] → [`crate::ratelimit::RateLimit`] → routes, with
 //! [`crate::observability::http::Observe`] (span, Sentry hub, response-time histogram) just
-//! inside the boundary. Rate limiting belongs between CORS
-//! and the deadline (so refused requests cost nothing); metrics next to the boundary.
+//! inside the boundary. Rate limiting sits inside the body cap because a batch is charged per VIN.
 
 pub mod boundary;
 pub mod cors;
@@ -133,6 +132,7 @@ impl<A: Endpoint, S: Endpoint> Endpoint for SiteRouter<A, S> {
 /// The whole application endpoint with its middleware.
 pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
     let settings = state.settings.clone();
+    let rate_limits = state.rate_limits.clone();
     let site = settings.frontend_dir.as_ref().map(|dir| {
         StaticFilesEndpoint::new(dir)
             .index_file("index.html")
@@ -143,6 +143,8 @@ pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
         api: routes(state),
         site,
     }
+    // Inside the body cap: a batch is charged per VIN, so the (capped) body is read first.
+    .with(crate::ratelimit::RateLimit::new(rate_limits))
     .with(limits::BodyCap::new(&settings.http))
     .with(limits::Deadline(settings.http.request_timeout))
     .with(cors::Cors::new(&settings.dashboard_allowed_origins))

@@ -1,5 +1,6 @@
 //! The `vinbot` command line: one binary with subcommands.
 
+mod apikey;
 mod decode;
 mod migrate;
 // --- telegram (issue 8) ---
@@ -64,6 +65,12 @@ pub enum Command {
         command: telegram::TelegramCommand,
     },
     // --- end telegram ---
+    /// Manage API keys (`X-API-Key`).
+    Apikey {
+        /// Key command.
+        #[command(subcommand)]
+        command: apikey::ApiKeyCommand,
+    },
 }
 
 /// `vinbot data …`.
@@ -135,6 +142,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 .context("starting the tokio runtime")?
                 .block_on(migrate::run(&settings))
         }
+        Command::Apikey { command } => {
+            init_quiet_telemetry();
+            apikey::run(command)
+        }
     }
 }
 
@@ -168,13 +179,17 @@ fn serve() -> anyhow::Result<()> {
         let history = crate::history::History::start(&settings)
             .await
             .context("opening the history database")?;
+        let db = history.db.clone();
         let deps = crate::telegram::BotDeps {
             db: Some(history.db.clone()),
             recorder: Some(history.recorder.clone()),
             dedup: None,
         };
-        let mut state =
+        let state =
             crate::state::AppState::new(decoder.clone(), settings.clone()).with_history(history);
+        // --- issue 7: Redis, rate limits, API keys (keys live in the history database).
+        let (mut state, redis) = crate::ratelimit::setup::install(state, Some(db));
+        // --- end issue 7
         // --- telegram (issue 8) ---
         if let Some(tg) = &settings.telegram {
             let bot = crate::telegram::TelegramBot::new(
@@ -199,6 +214,9 @@ fn serve() -> anyhow::Result<()> {
         let served = app.run_until_stopped().await.context("serving HTTP");
         let _ = stop_metrics.send(());
         metrics.await?.context("serving metrics")?;
+        if let Some(redis) = redis {
+            redis.quit().await;
+        }
         served
     })
 }

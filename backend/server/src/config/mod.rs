@@ -90,6 +90,9 @@ pub struct Settings {
     pub rate_limit_key_per_minute: u32,
     /// `TRUST_FLY_CLIENT_IP`.
     pub trust_fly_client_ip: bool,
+    /// `API_KEY_CACHE_SECONDS`: how long a verified (or refused) API key is remembered; a
+    /// revocation takes effect within this time on every instance. 0 disables the cache.
+    pub api_key_cache_ttl: Duration,
     /// `DASHBOARD_ALLOWED_ORIGINS`: exact CORS origins.
     pub dashboard_allowed_origins: Vec<String>,
     /// `DASHBOARD_SECRET_KEY`.
@@ -158,6 +161,11 @@ impl Settings {
         let rate_limit_anon_per_minute = positive(&mut env, "RATE_LIMIT_ANON_PER_MINUTE", 120);
         let rate_limit_key_per_minute = positive(&mut env, "RATE_LIMIT_KEY_PER_MINUTE", 1200);
         let trust_fly_client_ip = env.bool_or("TRUST_FLY_CLIENT_IP", false);
+        let api_key_cache_ttl = Duration::from_secs(env.parse_or(
+            "API_KEY_CACHE_SECONDS",
+            30u64,
+            "a number of seconds",
+        ));
         let dashboard_allowed_origins = origins(&mut env);
         let dashboard_secret_key = secret_key(&mut env, app_env);
         let telegram = telegram(&mut env);
@@ -209,6 +217,7 @@ impl Settings {
             rate_limit_anon_per_minute,
             rate_limit_key_per_minute,
             trust_fly_client_ip,
+            api_key_cache_ttl,
             dashboard_allowed_origins,
             dashboard_secret_key,
             telegram,

@@ -1,4 +1,6 @@
 //! One integration-test binary for the HTTP API and the CLI.
+// The middleware chain nests deep futures; the default limit (128) is too low for their layout.
+#![recursion_limit = "256"]
 
 mod cli;
 #[path = "../db/helpers.rs"]

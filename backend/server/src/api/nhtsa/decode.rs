@@ -120,7 +120,20 @@ fn decode_vin_values(
     Ok(Vpic::new(env, fmt, "DecodedVINValues"))
 }
 
-#[OpenApi(prefix_path = "/api/vehicles", tag = "ApiTags::Nhtsa")]
+#[OpenApi(
+    prefix_path = "/api/vehicles",
+    tag = "ApiTags::Nhtsa",
+    response_header(
+        name = "RateLimit-Policy",
+        ty = "Option<String>",
+        description = "Decode quota of the caller's tier: `\"anon\";q=120;w=60` (VINs per 60 s). Sent when rate limits are on."
+    ),
+    response_header(
+        name = "RateLimit",
+        ty = "Option<String>",
+        description = "Quota left: `\"anon\";r=57;t=2` (remaining VINs, seconds until full again)."
+    )
+)]
 impl NhtsaDecodeApi {
     /// DecodeVin (vPIC)
     ///

@@ -93,7 +93,20 @@ fn stream_format(accept: Option<&str>) -> Option<StreamFormat> {
     }
 }
 
-#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Vins")]
+#[OpenApi(
+    prefix_path = "/api/v1",
+    tag = "ApiTags::Vins",
+    response_header(
+        name = "RateLimit-Policy",
+        ty = "Option<String>",
+        description = "Decode quota of the caller's tier: `\"anon\";q=120;w=60` (VINs per 60 s). Sent when rate limits are on."
+    ),
+    response_header(
+        name = "RateLimit",
+        ty = "Option<String>",
+        description = "Quota left: `\"anon\";r=57;t=2` (remaining VINs, seconds until full again)."
+    )
+)]
 impl VinsApi {
     /// Decode one VIN
     ///
