@@ -1,6 +1,7 @@
 //! The Telegram bot against a real HTTP server on loopback playing the Bot API
 //! (RELIABILITY.md T2, T5, T7, T8, T9, T11–T13). Update bodies follow the Bot API's
 //! documented shapes (https://core.telegram.org/bots/api#update).
+#![recursion_limit = "256"]
 
 mod fake_api;
 
