@@ -281,7 +281,8 @@ async fn sigterm_flushes_buffered_events(backend: Backend) {
         while let Some(line) = logs.next_line().await.expect("read logs") {
             let event: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
             seen.push(line);
-            if event["message"] == "listening" {
+            // Ours, not poem's own "listening" line of the metrics listener.
+            if event["message"] == "listening" && event["target"] == "vinbot_server::startup" {
                 let addr = event["addr"].as_str().expect("addr field");
                 return addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
             }

@@ -137,8 +137,10 @@ impl Server {
             let mut tx = Some(tx);
             let mut lines = BufReader::new(stderr).lines();
             while let Ok(Some(line)) = lines.next_line().await {
+                // Ours, not poem's own "listening" line of the metrics listener.
                 if let Ok(v) = serde_json::from_str::<Value>(&line)
                     && v["message"] == "listening"
+                    && v["target"] == "vinbot_server::startup"
                     && let Some(port) = v["addr"]
                         .as_str()
                         .and_then(|a| a.rsplit(':').next())
