@@ -266,7 +266,8 @@ pub struct Data {
     pub lookups: HashMap<String, HashMap<u32, Arc<str>>>,
     /// WMIs by text.
     pub wmis: HashMap<String, WmiRec>,
-    /// Schemas.
+    /// Schemas (a section of their own in the snapshot, decoded in parallel).
+    #[serde(skip)]
     pub schemas: Vec<Schema>,
     /// Makes, ascending by id.
     pub makes: Vec<MakeInfo>,

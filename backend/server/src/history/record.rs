@@ -65,6 +65,21 @@ impl DecodeRecording {
         decoded
     }
 
+    /// Like [`DecodeRecording::decode`] without the repair search, for answers that show vPIC's values
+    /// only (the NHTSA-compatible routes, CSV).
+    pub fn decode_values(&self, decoder: &Decoder, vin: &str, model_year: Option<u16>) -> Decoded {
+        let started = Instant::now();
+        let decoded = decoder.decode_with(
+            vin,
+            vinbot_decoder::DecodeOptions {
+                model_year,
+                repairs: false,
+            },
+        );
+        self.record(&decoded, started.elapsed());
+        decoded
+    }
+
     /// Records a decode that took `latency` (for callers that answer only some decodes).
     pub fn record(&self, decoded: &Decoded, latency: Duration) {
         crate::observability::metrics::record_decode(self.channel.as_str(), &decoded.error_codes);

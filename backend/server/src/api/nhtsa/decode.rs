@@ -93,8 +93,11 @@ fn decode_vin(
     fmt: Option<&str>,
 ) -> Result<Vpic<DecodeVinEnvelope>, ApiError> {
     let fmt = format(fmt)?;
-    let d =
-        DecodeRecording::new(state, Channel::Nhtsa).decode(&state.decoder, vin, year(modelyear));
+    let d = DecodeRecording::new(state, Channel::Nhtsa).decode_values(
+        &state.decoder,
+        vin,
+        year(modelyear),
+    );
     let env = DecodeVinEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -110,8 +113,11 @@ fn decode_vin_values(
     fmt: Option<&str>,
 ) -> Result<Vpic<DecodeVinValuesEnvelope>, ApiError> {
     let fmt = format(fmt)?;
-    let d =
-        DecodeRecording::new(state, Channel::Nhtsa).decode(&state.decoder, vin, year(modelyear));
+    let d = DecodeRecording::new(state, Channel::Nhtsa).decode_values(
+        &state.decoder,
+        vin,
+        year(modelyear),
+    );
     let env = DecodeVinValuesEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -254,7 +260,7 @@ impl NhtsaDecodeApi {
             .iter()
             .map(|e| {
                 let (vin, year) = vin_input::parse_line(e);
-                values(&state, &recording.decode(&state.decoder, vin, year))
+                values(&state, &recording.decode_values(&state.decoder, vin, year))
             })
             .collect();
         let env = DecodeVinValuesEnvelope::new(DECODE_MESSAGE, None, results);
