@@ -262,14 +262,37 @@ async fn wmi_lookup() {
 
 #[tokio::test]
 async fn makes_and_models() {
-    let body = json(client().get("/api/v1/makes").send().await).await;
+    let body = json(client().get("/api/v1/makes?q=honda").send().await).await;
     let makes = body["results"].as_array().unwrap();
     assert_eq!(body["count"].as_u64().unwrap() as usize, makes.len());
     assert!(makes.iter().any(|m| is_honda(&m["name"])));
 
+    // Keyset pages: 50 by default, then the next page starts after the cursor, without overlap.
+    let first = json(client().get("/api/v1/makes").send().await).await;
+    let page1 = first["results"].as_array().unwrap();
+    assert_eq!(page1.len(), 50);
+    let cursor = first["next_cursor"].as_u64().expect("a next page");
+    assert_eq!(cursor, page1.last().unwrap()["id"].as_u64().unwrap());
+    let second = json(
+        client()
+            .get(format!("/api/v1/makes?limit=1000&after={cursor}"))
+            .send()
+            .await,
+    )
+    .await;
+    let page2 = second["results"].as_array().unwrap();
+    assert_eq!(page2.len(), 1000);
+    assert!(page2[0]["id"].as_u64().unwrap() > cursor);
+    assert_envelope(
+        client().get("/api/v1/makes?limit=5000").send().await,
+        400,
+        "invalid_request",
+    )
+    .await;
+
     let body = json(
         client()
-            .get("/api/v1/makes/honda/models?year=2003")
+            .get("/api/v1/makes/honda/models?year=2003&limit=1000")
             .send()
             .await,
     )

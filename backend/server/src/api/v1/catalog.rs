@@ -57,22 +57,52 @@ pub struct WmiView {
     pub created_on: Option<String>,
 }
 
-/// A list of makes.
+/// A page of makes.
 #[derive(Debug, Object)]
 pub struct MakeList {
-    /// Number of results.
+    /// Number of results on this page.
     pub count: usize,
     /// Makes sorted by id.
     pub results: Vec<MakeView>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next_cursor: Option<u32>,
 }
 
-/// A list of models.
+/// A page of models.
 #[derive(Debug, Object)]
 pub struct ModelList {
-    /// Number of results.
+    /// Number of results on this page.
     pub count: usize,
-    /// Models of the make.
+    /// Models of the make, sorted by id.
     pub results: Vec<ModelView>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next_cursor: Option<u32>,
+}
+
+/// Default page size of the lists (RELIABILITY H19).
+pub const DEFAULT_LIMIT: usize = 50;
+/// Largest page size.
+pub const MAX_LIMIT: usize = 1000;
+
+/// One keyset page of items sorted by id: those after `after`, at most `limit`, and the cursor of the
+/// next page.
+fn page<T>(
+    mut items: Vec<T>,
+    id: impl Fn(&T) -> u32,
+    after: Option<u32>,
+    limit: Option<usize>,
+) -> (Vec<T>, Option<u32>) {
+    items.sort_by_key(|t| id(t));
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let start = after.map_or(0, |a| items.partition_point(|t| id(t) <= a));
+    let mut rest: Vec<T> = items.into_iter().skip(start).take(limit + 1).collect();
+    let next = if rest.len() > limit {
+        rest.truncate(limit);
+        rest.last().map(&id)
+    } else {
+        None
+    };
+    (rest, next)
 }
 
 /// WMI answer.
@@ -86,7 +116,7 @@ pub enum WmiResponse {
 /// Makes answer.
 #[derive(ApiResponse)]
 pub enum MakesResponse {
-    /// All makes.
+    /// A page of makes.
     #[oai(status = 200)]
     Ok(Json<MakeList>),
 }
@@ -153,13 +183,31 @@ impl CatalogApi {
         })))
     }
 
-    /// List all makes
+    /// List makes
+    ///
+    /// Pages of makes sorted by id (default 50, at most 1,000): follow `next_cursor` with `after`.
+    /// `q` keeps the makes whose name contains it.
     #[oai(path = "/makes", method = "get", operation_id = "list_makes")]
-    async fn makes(&self, state: Data<&AppState>) -> MakesResponse {
-        let results: Vec<MakeView> = state.decoder.makes().iter().map(make_view).collect();
+    async fn makes(
+        &self,
+        state: Data<&AppState>,
+        /// Only makes whose name contains this text (case-insensitive).
+        q: Query<Option<String>>,
+        /// Page size, 1-1000 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000")))]
+        limit: Query<Option<usize>>,
+        /// Cursor: the `next_cursor` of the previous page (a make id).
+        after: Query<Option<u32>>,
+    ) -> MakesResponse {
+        let all: Vec<MakeView> = match q.0.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => state.decoder.makes_named(q).iter().map(make_view).collect(),
+            None => state.decoder.makes().iter().map(make_view).collect(),
+        };
+        let (results, next_cursor) = page(all, |m| m.id, after.0, limit.0);
         MakesResponse::Ok(Json(MakeList {
             count: results.len(),
             results,
+            next_cursor,
         }))
     }
 
@@ -177,6 +225,11 @@ impl CatalogApi {
         /// Only models with VIN patterns for this model year.
         #[oai(validator(minimum(value = "1980"), maximum(value = "2039")))]
         year: Query<Option<u16>>,
+        /// Page size, 1-1000 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000")))]
+        limit: Query<Option<usize>>,
+        /// Cursor: the `next_cursor` of the previous page (a model id).
+        after: Query<Option<u32>>,
     ) -> Result<ModelsResponse, ApiError> {
         let make = find_make(&state, &make)
             .ok_or_else(|| ApiError::not_found(format!("Unknown make {:?}.", make.0)))?;
@@ -191,9 +244,11 @@ impl CatalogApi {
                 make_name: m.make_name,
             })
             .collect();
+        let (results, next_cursor) = page(results, |m| m.id, after.0, limit.0);
         Ok(ModelsResponse::Ok(Json(ModelList {
             count: results.len(),
             results,
+            next_cursor,
         })))
     }
 }
