@@ -118,26 +118,62 @@ fn stream(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let bar = progress(size);
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf)?;
-        if n == 0 {
-            break;
+    // A pipeline: this thread reads lines and writes finished chunks while a decoding thread (rayon
+    // across the cores) works on the next chunk, so neither the disk nor the cores wait for the other.
+    // One decoding thread keeps the chunks in input order.
+    std::thread::scope(|scope| -> io::Result<()> {
+        let (to_decode, chunks) = std::sync::mpsc::sync_channel::<Vec<String>>(1);
+        let (to_write, rendered) = std::sync::mpsc::sync_channel::<Vec<String>>(1);
+        scope.spawn(move || {
+            for chunk in chunks {
+                let lines: Vec<String> = chunk.par_iter().map(|l| decode_line(decoder, l)).collect();
+                if to_write.send(lines).is_err() {
+                    break;
+                }
+            }
+        });
+        let write = |lines: Vec<String>, out: &mut dyn Write| -> io::Result<()> {
+            for line in lines {
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        };
+        let mut in_flight = 0usize;
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf)?;
+            if n > 0 {
+                if let Some(bar) = &bar {
+                    bar.inc(if size.is_some() { n as u64 } else { 1 });
+                }
+                // Invalid UTF-8 becomes U+FFFD: the line still yields an object (with an error code).
+                let line = String::from_utf8_lossy(&buf);
+                chunk.push(line.trim_end_matches(['\n', '\r']).to_owned());
+            }
+            if chunk.len() == CHUNK || (n == 0 && !chunk.is_empty()) {
+                // At most two chunks in the pipeline: write one before handing over another.
+                if in_flight == 2 {
+                    write(rendered.recv().map_err(io::Error::other)?, out)?;
+                    in_flight -= 1;
+                }
+                to_decode
+                    .send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+                    .map_err(io::Error::other)?;
+                in_flight += 1;
+            }
+            if n == 0 {
+                break;
+            }
         }
-        if let Some(bar) = &bar {
-            bar.inc(if size.is_some() { n as u64 } else { 1 });
+        drop(to_decode);
+        for _ in 0..in_flight {
+            write(rendered.recv().map_err(io::Error::other)?, out)?;
         }
-        // Invalid UTF-8 becomes U+FFFD: the line still yields an object (with an error code).
-        let line = String::from_utf8_lossy(&buf);
-        chunk.push(line.trim_end_matches(['\n', '\r']).to_owned());
-        if chunk.len() == CHUNK {
-            write_chunk(decoder, &chunk, out)?;
-            chunk.clear();
-        }
-    }
-    write_chunk(decoder, &chunk, out)?;
+        Ok(())
+    })?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
