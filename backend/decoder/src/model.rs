@@ -2,6 +2,10 @@
 //! as a snapshot; immutable afterwards.
 
 use std::collections::HashMap;
+
+/// A hash map with a fast, non-cryptographic hasher: the keys are the data's own (WMIs, ids), not input
+/// an attacker chooses, and lookups sit on every decode's path.
+pub type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -263,28 +267,28 @@ pub struct Data {
     /// Interned strings (pattern attributes).
     pub strings: Vec<Arc<str>>,
     /// Lookup tables by name: id → name.
-    pub lookups: HashMap<String, HashMap<u32, Arc<str>>>,
+    pub lookups: FastMap<String, FastMap<u32, Arc<str>>>,
     /// WMIs by text.
-    pub wmis: HashMap<String, WmiRec>,
+    pub wmis: FastMap<String, WmiRec>,
     /// Schemas (a section of their own in the snapshot, decoded in parallel).
     #[serde(skip)]
     pub schemas: Vec<Schema>,
     /// Makes, ascending by id.
     pub makes: Vec<MakeInfo>,
     /// Model names by id.
-    pub models: HashMap<u32, String>,
+    pub models: FastMap<u32, String>,
     /// Makes of a model (`Make_Model`).
-    pub model_makes: HashMap<u32, Vec<u32>>,
+    pub model_makes: FastMap<u32, Vec<u32>>,
     /// Manufacturers, ascending by id.
     pub manufacturers: Vec<ManufacturerInfo>,
     /// Makes of a manufacturer (`Manufacturer_Make`).
-    pub manufacturer_makes: HashMap<u32, Vec<u32>>,
+    pub manufacturer_makes: FastMap<u32, Vec<u32>>,
     /// Engine-model patterns by lower-cased, trimmed engine model name.
-    pub engine_models: HashMap<String, Vec<EnginePatternRec>>,
+    pub engine_models: FastMap<String, Vec<EnginePatternRec>>,
     /// Conversions, ascending by id.
     pub conversions: Vec<Conversion>,
     /// Model ids per make with the model years their schemas cover (`year_from`, `year_to`).
-    pub make_models: HashMap<u32, Vec<(u32, u16, u16)>>,
+    pub make_models: FastMap<u32, Vec<(u32, u16, u16)>>,
     /// The data has patterns for every element (a full vPIC conversion), not only the lite subset.
     pub full_patterns: bool,
     /// Position of each element id in `elements` (`u16::MAX` = none); rebuilt on load.

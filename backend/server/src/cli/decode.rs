@@ -126,7 +126,8 @@ fn stream(
         let (to_write, rendered) = std::sync::mpsc::sync_channel::<Vec<String>>(1);
         scope.spawn(move || {
             for chunk in chunks {
-                let lines: Vec<String> = chunk.par_iter().map(|l| decode_line(decoder, l)).collect();
+                let lines: Vec<String> =
+                    chunk.par_iter().map(|l| decode_line(decoder, l)).collect();
                 if to_write.send(lines).is_err() {
                     break;
                 }
