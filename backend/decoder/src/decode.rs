@@ -282,6 +282,8 @@ pub(crate) fn core<'a>(
     let mut error_bytes = String::new();
     let mut unused: Option<String> = None;
     let wrec = wmi_rec(data, &wmi, clock);
+    // Once per pass: the position check (error_check) and error 1 both need it.
+    let cd_fails = check_digit_fails(data, vin);
 
     match wrec {
         None => {
@@ -511,7 +513,7 @@ pub(crate) fn core<'a>(
             if items.iter().all(|it| it.pattern_id.is_none()) {
                 codes.insert(8);
             } else {
-                let ec = error_check(data, vin, &wmi, year, &items, check_digit_fails(data, vin));
+                let ec = error_check(data, vin, &wmi, year, &items, cd_fails);
                 codes.extend(ec.codes);
                 corrected = ec.corrected;
                 error_bytes = ec.error_bytes;
@@ -593,15 +595,8 @@ pub(crate) fn core<'a>(
     }
     if vb.len() < 17 {
         codes.insert(6);
-    } else {
-        let rule = if car_lt {
-            CheckDigitRule::CarMpvLightTruck
-        } else {
-            CheckDigitRule::Other
-        };
-        if vin::check_digit(vin, rule) != Some(char::from(vb[8])) {
-            codes.insert(1);
-        }
+    } else if cd_fails {
+        codes.insert(1);
     }
     let serious: Vec<u16> = codes
         .iter()
