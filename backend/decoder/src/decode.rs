@@ -277,7 +277,7 @@ pub(crate) fn core<'a>(
     let vb = vin.as_bytes();
     let (slots, key_len) = key_slots(vb);
     let mut codes: BTreeSet<u16> = BTreeSet::new();
-    let mut items: Vec<Item<'a>> = Vec::new();
+    let mut items: Vec<Item<'a>> = Vec::with_capacity(64);
     let mut corrected = String::new();
     let mut error_bytes = String::new();
     let mut unused: Option<String> = None;
@@ -598,12 +598,10 @@ pub(crate) fn core<'a>(
     } else if cd_fails {
         codes.insert(1);
     }
-    let serious: Vec<u16> = codes
-        .iter()
-        .copied()
-        .filter(|c| !matches!(c, 9 | 10 | 12))
-        .collect();
-    if serious.is_empty() || serious == [14] {
+    // Clean (0) when nothing but warnings (9, 10, 12) and unused positions (14) was found.
+    let mut serious = codes.iter().filter(|c| !matches!(c, 9 | 10 | 12));
+    let (first, second) = (serious.next(), serious.next());
+    if first.is_none() || (first == Some(&14) && second.is_none()) {
         codes.insert(0);
     }
     if codes.contains(&0) && !items.iter().any(|it| it.element == 28) {
@@ -612,6 +610,7 @@ pub(crate) fn core<'a>(
 
     // AdditionalErrorText.
     let mut info: Option<String> = Some(String::new());
+    // (Most decodes append nothing: no allocation then.)
     if codes.contains(&4) {
         info = Some(ADDITIONAL_4.to_string());
     }
@@ -645,17 +644,19 @@ pub(crate) fn core<'a>(
         append(&mut info, Some(format!(" {MODEL_YEAR_NOTE} ")));
     }
 
-    let mut texts: Vec<String> = Vec::new();
+    let mut error_text = String::with_capacity(128);
     for &c in &codes {
         if let Some(e) = errors::info(c) {
-            let mut t = e.text.to_string();
-            if off_road && c == 1 {
-                t.push_str(OFF_ROAD_NOTE);
+            if !error_text.is_empty() {
+                error_text.push_str("; ");
             }
-            texts.push(t.trim().to_string());
+            error_text.push_str(e.text.trim());
+            if off_road && c == 1 {
+                error_text.push_str(OFF_ROAD_NOTE.trim_end());
+            }
         }
     }
-    let error_text = truncate(&texts.join("; "), 500);
+    let error_text = truncate(&error_text, 500);
 
     Pass {
         year,
