@@ -283,7 +283,9 @@ pub(crate) fn core<'a>(
     let mut unused: Option<String> = None;
     let wrec = wmi_rec(data, &wmi, clock);
     // Once per pass: the position check (error_check) and error 1 both need it.
-    let cd_fails = check_digit_fails(data, vin);
+    // The check-digit rule depends on the WMI's vehicle type (any WMI, public or not, as vPIC reads it).
+    let car_lt = vb.len() > 2 && vb[2] != b'9' && is_car_mpv_lt(data.wmis.get(&wmi));
+    let cd_fails = check_digit_fails(vin, car_lt);
 
     match wrec {
         None => {
@@ -542,8 +544,6 @@ pub(crate) fn core<'a>(
         .map(|it| it.attribute.as_ref());
 
     // Characters not allowed at their position (error 400).
-    let any_wmi = data.wmis.get(&wmi);
-    let car_lt = vb.len() > 2 && vb[2] != b'9' && is_car_mpv_lt(any_wmi);
     let start_pos = if vb.len() > 2 && vb[2] == b'9' {
         15
     } else if car_lt {
@@ -833,12 +833,11 @@ struct ErrorCheck {
 }
 
 /// Whether a complete VIN's check digit is wrong, by the rule `spVinDecode_Core` applies.
-fn check_digit_fails(data: &Data, vin: &str) -> bool {
+fn check_digit_fails(vin: &str, car_lt: bool) -> bool {
     let vb = vin.as_bytes();
     if vb.len() != 17 {
         return false;
     }
-    let car_lt = vb[2] != b'9' && is_car_mpv_lt(data.wmis.get(&vin::wmi_owned(vin)));
     let rule = if car_lt {
         CheckDigitRule::CarMpvLightTruck
     } else {

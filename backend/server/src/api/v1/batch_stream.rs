@@ -104,7 +104,11 @@ fn render_chunk(
     let mut out = String::with_capacity(lines.len() * 512);
     for line in lines {
         let (vin, year) = vin_input::parse_line(line);
-        let decoded = recording.decode(decoder, vin, year);
+        // CSV shows vPIC's values only: no repair search for it.
+        let decoded = match format {
+            StreamFormat::Ndjson => recording.decode(decoder, vin, year),
+            StreamFormat::Csv => recording.decode_values(decoder, vin, year),
+        };
         match format {
             StreamFormat::Ndjson => {
                 let view = vin_decode(decoder, &decoded);
