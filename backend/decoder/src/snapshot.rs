@@ -5,7 +5,7 @@
 //! of section B (u64 LE), SHA-256 of A‖B (32 bytes), A (bincode of the index without its schemas),
 //! B (bincode of the schemas). The two sections decode on two threads: loading takes half the time.
 
-use std::io::{Read, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -20,6 +20,18 @@ const HEADER: usize = 10 + 4 + 8 + 8 + 32;
 
 fn config() -> bincode::config::Configuration {
     bincode::config::standard()
+}
+
+/// Decoding refuses any length that would make the index claim more than this: the digest is checked
+/// after decoding (they run in parallel), so a corrupt length must fail cleanly, not allocate gigabytes.
+const DECODE_LIMIT: usize = 256 << 20;
+
+fn decode_config() -> bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Varint,
+    bincode::config::Limit<DECODE_LIMIT>,
+> {
+    config().with_limit::<DECODE_LIMIT>()
 }
 
 fn sections(data: &Data) -> (Vec<u8>, Vec<u8>) {
@@ -62,57 +74,90 @@ pub fn write(data: &Data, path: &Path) -> Result<(), DataError> {
 }
 
 /// Reads and validates a snapshot.
+///
+/// The file is never held in memory whole: the digest is computed by one thread while the two sections
+/// decode from their own buffered readers on two more, so the peak memory of a start is the index itself
+/// (the 31 MB file read into one buffer used to add that much to every process's high-water mark). The
+/// decoded index is only returned when the digest matches.
 pub fn read(path: &Path) -> Result<Data, DataError> {
     let bad = |m: &str| DataError::Snapshot(path.to_path_buf(), m.to_string());
-    let mut file = std::fs::File::open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            DataError::Missing(path.to_path_buf())
-        } else {
-            DataError::Io(path.to_path_buf(), e)
-        }
-    })?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(|e| DataError::Io(path.to_path_buf(), e))?;
-    if bytes.len() < HEADER || &bytes[..10] != MAGIC {
+    let io = |e| DataError::Io(path.to_path_buf(), e);
+    let open = || {
+        std::fs::File::open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                DataError::Missing(path.to_path_buf())
+            } else {
+                DataError::Io(path.to_path_buf(), e)
+            }
+        })
+    };
+    let mut file = open()?;
+    let size = file.metadata().map_err(io)?.len();
+    let mut header = [0u8; HEADER];
+    if size < HEADER as u64 {
         return Err(bad("not a vinbot snapshot (bad magic)"));
     }
-    let u64_at = |i: usize| -> Result<u64, DataError> {
-        Ok(u64::from_le_bytes(
-            bytes[i..i + 8]
-                .try_into()
-                .map_err(|_| bad("short header"))?,
-        ))
+    file.read_exact(&mut header).map_err(io)?;
+    if &header[..10] != MAGIC {
+        return Err(bad("not a vinbot snapshot (bad magic)"));
+    }
+    let u64_at = |i: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&header[i..i + 8]);
+        u64::from_le_bytes(b)
     };
-    let format = u32::from_le_bytes(bytes[10..14].try_into().map_err(|_| bad("short header"))?);
+    let mut fb = [0u8; 4];
+    fb.copy_from_slice(&header[10..14]);
+    let format = u32::from_le_bytes(fb);
     if format != FORMAT {
         return Err(bad(&format!(
             "format version {format}, this build reads {FORMAT} (rebuild with `vinbot data build`)"
         )));
     }
-    let (la, lb) = (u64_at(14)? as usize, u64_at(22)? as usize);
-    let body = &bytes[HEADER..];
-    if body.len() != la.saturating_add(lb) {
+    let (la, lb) = (u64_at(14), u64_at(22));
+    let body = size - HEADER as u64;
+    if body != la.saturating_add(lb) {
         return Err(bad(&format!(
-            "truncated: header says {} bytes of data, file has {}",
+            "truncated: header says {} bytes of data, file has {body}",
             la.saturating_add(lb),
-            body.len()
         )));
     }
-    let (a, b) = body.split_at(la);
-    if digest(a, b)[..] != bytes[30..62] {
+    let section = |offset: u64, len: u64| -> Result<_, DataError> {
+        let mut f = open()?;
+        f.seek(SeekFrom::Start(HEADER as u64 + offset))
+            .map_err(io)?;
+        Ok(BufReader::with_capacity(1 << 16, f.take(len)))
+    };
+    let (ra, rb, mut rh) = (section(0, la)?, section(la, lb)?, section(0, la + lb)?);
+    let (data, schemas, hash) = std::thread::scope(|s| {
+        let schemas = s.spawn(move || {
+            let mut rb = rb;
+            bincode::serde::decode_from_std_read::<Vec<Schema>, _, _>(&mut rb, decode_config())
+        });
+        let hash = s.spawn(move || -> std::io::Result<[u8; 32]> {
+            let mut h = Sha256::new();
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = rh.read(&mut buf)?;
+                if n == 0 {
+                    return Ok(h.finalize().into());
+                }
+                h.update(&buf[..n]);
+            }
+        });
+        let mut ra = ra;
+        let data = bincode::serde::decode_from_std_read::<Data, _, _>(&mut ra, decode_config());
+        (data, schemas.join(), hash.join())
+    });
+    let hash = hash
+        .map_err(|_| bad("digest thread panicked"))?
+        .map_err(io)?;
+    if hash[..] != header[30..62] {
         return Err(bad("digest mismatch (corrupt file)"));
     }
-    let (data, schemas) = std::thread::scope(|s| {
-        let schemas =
-            s.spawn(|| bincode::serde::borrow_decode_from_slice::<Vec<Schema>, _>(b, config()));
-        let data = bincode::serde::borrow_decode_from_slice::<Data, _>(a, config());
-        (data, schemas.join())
-    });
-    let (mut data, _) = data.map_err(|e| bad(&e.to_string()))?;
-    let (schemas, _) = schemas
+    let mut data = data.map_err(|e| bad(&e.to_string()))?;
+    data.schemas = schemas
         .map_err(|_| bad("decoder thread panicked"))?
         .map_err(|e| bad(&e.to_string()))?;
-    data.schemas = schemas;
     Ok(data)
 }

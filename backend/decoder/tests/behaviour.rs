@@ -83,8 +83,25 @@ fn snapshot_round_trips_and_rejects_damage() {
         loaded.with_clock(2026, 20_786).decode(vin, None),
         d.decode(vin, None)
     );
-    // Truncated file.
+    // Damaged content: the sections decode while the digest is computed, so damage anywhere (a length
+    // prefix included) must end in a clear error, never a panic or an absurd allocation.
     let bytes = std::fs::read(&path).unwrap();
+    let header = 62;
+    for at in [
+        header,
+        header + 1,
+        header + 7,
+        bytes.len() / 3,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ] {
+        let mut damaged = bytes.clone();
+        damaged[at] ^= 0xFF;
+        std::fs::write(&path, &damaged).unwrap();
+        let err = Decoder::load_snapshot(&path).unwrap_err().to_string();
+        assert!(err.contains(&path.display().to_string()), "{err}");
+    }
+    // Truncated file.
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     let err = Decoder::load_snapshot(&path).unwrap_err().to_string();
     assert!(err.contains("truncated"), "{err}");
