@@ -265,6 +265,24 @@ fn spec_len(keys: Option<&str>) -> usize {
 }
 
 /// One pass of `spVinDecode_Core` for a model year (`None` = every linked schema).
+/// The model-year value of a pass (vPIC's `***X*|Y` row).
+fn model_year_item<'a>(y: u16, seq: u32) -> Item<'a> {
+    let text: Arc<str> = Arc::from(y.to_string());
+    Item {
+        element: 29,
+        attribute: text.clone(),
+        value: Some(text),
+        source: Source::Input,
+        priority: 100,
+        changed: None,
+        pattern_id: None,
+        schema: None,
+        keys: Some(Arc::from("***X*|Y")),
+        key: None,
+        seq,
+    }
+}
+
 pub(crate) fn core<'a>(
     data: &'a Data,
     vin: &str,
@@ -290,6 +308,12 @@ pub(crate) fn core<'a>(
     match wrec {
         None => {
             codes.insert(7);
+            // The year still reads from position 10 (the newest year of its cycle not beyond next year
+            // plus one, as vPIC resolves it without a vehicle type): a WMI missing from older data is
+            // often only newer than the data, and the year is what users ask first.
+            if let Some(y) = year {
+                items.push(model_year_item(y, LATER + 1));
+            }
         }
         Some(w) => {
             // Patterns of the schemas linked for the year: per element only the best (vPIC ranks them and
@@ -405,19 +429,7 @@ pub(crate) fn core<'a>(
                 seq: next(),
             });
             if let Some(y) = year {
-                items.push(Item {
-                    element: 29,
-                    attribute: Arc::from(y.to_string()),
-                    value: Some(Arc::from(y.to_string())),
-                    source: Source::Input,
-                    priority: 100,
-                    changed: None,
-                    pattern_id: None,
-                    schema: None,
-                    keys: Some(Arc::from("***X*|Y")),
-                    key: None,
-                    seq: next(),
-                });
+                items.push(model_year_item(y, next()));
             }
 
             // Formula patterns: digits of the VIN are the value.
@@ -551,8 +563,7 @@ pub(crate) fn core<'a>(
     } else {
         14
     };
-    let mut invalid = String::new();
-    let mut corrected_bytes: Option<Vec<u8>> = None;
+    let mut bad_at: Vec<(usize, u8)> = Vec::new();
     for (i, &c) in vb.iter().enumerate() {
         let j = i + 1;
         if j == 9 && off_road {
@@ -566,25 +577,21 @@ pub(crate) fn core<'a>(
                 && !(matches!(c, b'1'..=b'9')
                     || (vin::is_vin_char(c) && !matches!(c, b'U' | b'Z' | b'0'))));
         if bad {
-            let cv = corrected_bytes.get_or_insert_with(|| {
-                if corrected.is_empty() {
-                    vb.to_vec()
-                } else {
-                    corrected.as_bytes().to_vec()
-                }
-            });
-            invalid.push_str(&format!(", {j}:{}", char::from(c)));
-            if cv.len() >= j {
-                cv[j - 1] = b'!';
-            } else {
-                while cv.len() < j - 1 {
-                    cv.push(b' ');
-                }
-                cv.push(b'!');
-            }
+            bad_at.push((j, c));
         }
     }
-    if let Some(cv) = corrected_bytes {
+    let mut invalid = String::new();
+    if !bad_at.is_empty() {
+        // Invalid characters (400) replace the position check: vPIC then reports neither errors 2-5 and
+        // 14 nor their suggestion, only the characters marked `!` (both corpora agree, 77 of 77 VINs).
+        codes.retain(|c| !matches!(c, 2..=5 | 14));
+        error_bytes.clear();
+        unused = None;
+        let mut cv = vb.to_vec();
+        for &(j, c) in &bad_at {
+            invalid.push_str(&format!(", {j}:{}", char::from(c)));
+            cv[j - 1] = b'!';
+        }
         corrected = String::from_utf8_lossy(&cv).into_owned();
     }
     if !invalid.is_empty() {
@@ -604,7 +611,10 @@ pub(crate) fn core<'a>(
     if first.is_none() || (first == Some(&14) && second.is_none()) {
         codes.insert(0);
     }
-    if codes.contains(&0) && !items.iter().any(|it| it.element == 28) {
+    // No model decoded from a VIN otherwise clean, or only mistyped in its check digit: vPIC adds 14.
+    if codes.iter().all(|c| matches!(c, 0 | 1 | 9 | 10 | 12 | 14))
+        && !items.iter().any(|it| it.element == 28)
+    {
         codes.insert(14);
     }
 

@@ -33,6 +33,17 @@ fn unknown_wmi_gives_error_7() {
 }
 
 #[test]
+fn unknown_wmi_still_reads_the_model_year() {
+    // 1K9 + 461 is registered after the lite data was cut; NHTSA's newer data gives 2028 for this VIN
+    // (parity corpus public-20k). Position 10 `W` is 1998 or 2028: the newer year of the cycle wins.
+    let dec = common::decoder();
+    let d = dec.decode("1K9G2C248WC461553", None);
+    assert!(d.error_codes.contains(&7), "{:?}", d.error_codes);
+    let flat = dec.flat_values(&d);
+    assert!(flat.contains(&("ModelYear", "2028")), "{flat:?}");
+}
+
+#[test]
 fn wrong_check_digit_is_flagged_and_repaired() {
     let d = common::decoder().decode("1HGCM82643A004352", None);
     assert!(d.error_codes.contains(&1));
