@@ -1,8 +1,8 @@
 //! NHTSA's decoding procedure (spVinDecode) over the in-memory index: model-year passes, pattern
 //! matching, per-element resolution, make from model, engine models, conversions, error codes.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use crate::errors::{
     self, ADDITIONAL_4, ADDITIONAL_5, INCOMPLETE_NOTE, MODEL_YEAR_NOTE, OFF_ROAD_NOTE,
@@ -30,15 +30,15 @@ const INCOMPLETE_BODIES: [&str; 16] = [
 #[derive(Debug, Clone)]
 pub(crate) struct Item<'a> {
     pub element: u16,
-    pub attribute: Arc<str>,
+    pub attribute: Cow<'a, str>,
     /// `None` = to be looked up from the attribute at the end (vPIC's `XXX`).
-    pub value: Option<Arc<str>>,
+    pub value: Option<Cow<'a, str>>,
     pub source: Source,
     pub priority: i32,
     pub changed: Option<i64>,
     pub pattern_id: Option<u32>,
     pub schema: Option<u32>,
-    pub keys: Option<Arc<str>>,
+    pub keys: Option<Cow<'a, str>>,
     /// The compiled key of pattern-like items (for unused positions).
     pub key: Option<KeyView<'a>>,
     /// Insertion order of vPIC's temporary table: pattern rows by pattern id, then the rest.
@@ -71,14 +71,14 @@ impl<'a> Cand<'a> {
     fn item(&self, data: &'a Data) -> Item<'a> {
         Item {
             element: self.pattern.element,
-            attribute: data.string(self.pattern.attribute).clone(),
+            attribute: Cow::Borrowed(data.string(self.pattern.attribute)),
             value: None,
             source: Source::Pattern,
             priority: self.priority,
             changed: Some(self.pattern.changed),
             pattern_id: Some(self.pattern.id),
             schema: Some(self.schema),
-            keys: Some(Arc::from(self.key.text)),
+            keys: Some(Cow::Borrowed(self.key.text)),
             key: Some(self.key),
             seq: self.pattern.id,
         }
@@ -267,17 +267,17 @@ fn spec_len(keys: Option<&str>) -> usize {
 /// One pass of `spVinDecode_Core` for a model year (`None` = every linked schema).
 /// The model-year value of a pass (vPIC's `***X*|Y` row).
 fn model_year_item<'a>(y: u16, seq: u32) -> Item<'a> {
-    let text: Arc<str> = Arc::from(y.to_string());
+    let text = y.to_string();
     Item {
         element: 29,
-        attribute: text.clone(),
-        value: Some(text),
+        attribute: Cow::Owned(text.clone()),
+        value: Some(Cow::Owned(text)),
         source: Source::Input,
         priority: 100,
         changed: None,
         pattern_id: None,
         schema: None,
-        keys: Some(Arc::from("***X*|Y")),
+        keys: Some(Cow::Borrowed("***X*|Y")),
         key: None,
         seq,
     }
@@ -383,7 +383,7 @@ pub(crate) fn core<'a>(
                     for r in rows {
                         items.push(Item {
                             element: r.element,
-                            attribute: data.string(r.attribute).clone(),
+                            attribute: Cow::Borrowed(data.string(r.attribute)),
                             value: None,
                             source: Source::EngineModel,
                             priority: 50,
@@ -415,8 +415,8 @@ pub(crate) fn core<'a>(
             let mfr_name = mfr.and_then(|m| data.lookup_name("Manufacturer", m));
             items.push(Item {
                 element: 27,
-                attribute: Arc::from(mfr.map(|m| m.to_string()).unwrap_or_default()),
-                value: Some(Arc::from(
+                attribute: Cow::Owned(mfr.map(|m| m.to_string()).unwrap_or_default()),
+                value: Some(Cow::Owned(
                     mfr_name.map(str::to_uppercase).unwrap_or_default(),
                 )),
                 source: Source::Wmi,
@@ -424,7 +424,7 @@ pub(crate) fn core<'a>(
                 changed: None,
                 pattern_id: None,
                 schema: None,
-                keys: Some(Arc::from(wmi.as_str())),
+                keys: Some(Cow::Owned(wmi.clone())),
                 key: None,
                 seq: next(),
             });
@@ -443,7 +443,7 @@ pub(crate) fn core<'a>(
                     let first = kv.text.find('#').unwrap_or(0);
                     let last = kv.text.rfind('#').unwrap_or(0);
                     let ks = key_string(vb);
-                    let value: Arc<str> = Arc::from(
+                    let value: Cow<'a, str> = Cow::Owned(
                         ks.chars()
                             .skip(first)
                             .take(last + 1 - first)
@@ -455,14 +455,14 @@ pub(crate) fn core<'a>(
                         }
                         items.push(Item {
                             element: p.element,
-                            attribute: data.string(p.attribute).clone(),
+                            attribute: Cow::Borrowed(data.string(p.attribute)),
                             value: Some(value.clone()),
                             source: Source::Formula,
                             priority: 100,
                             changed: Some(p.changed),
                             pattern_id: Some(p.id),
                             schema: Some(link.schema),
-                            keys: Some(Arc::from(kv.text)),
+                            keys: Some(Cow::Borrowed(kv.text)),
                             key: Some(kv),
                             seq: next(),
                         });
@@ -487,8 +487,8 @@ pub(crate) fn core<'a>(
                             if let Some(name) = data.lookup_name("Make", mk) {
                                 items.push(Item {
                                     element: 26,
-                                    attribute: Arc::from(mk.to_string()),
-                                    value: Some(Arc::from(name.to_uppercase())),
+                                    attribute: Cow::Owned(mk.to_string()),
+                                    value: Some(Cow::Owned(name.to_uppercase())),
                                     source: Source::Model,
                                     priority: 1000,
                                     changed: None,
@@ -698,14 +698,14 @@ fn fact<'a>(
 ) -> Item<'a> {
     Item {
         element,
-        attribute: Arc::from(attribute),
-        value: Some(Arc::from(value)),
+        attribute: Cow::Owned(attribute),
+        value: Some(Cow::Owned(value)),
         source: Source::Wmi,
         priority,
         changed: None,
         pattern_id: None,
         schema: None,
-        keys: Some(Arc::from(keys)),
+        keys: Some(Cow::Owned(keys.to_string())),
         key: None,
         seq,
     }
@@ -728,7 +728,7 @@ fn key_string(vin: &[u8]) -> String {
 /// key, key text without brackets, insertion order.
 fn rank(a: &Item<'_>, b: &Item<'_>) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    fn unbracketed(k: &Option<Arc<str>>) -> impl Iterator<Item = u8> + '_ {
+    fn unbracketed<'k>(k: &'k Option<Cow<'_, str>>) -> impl Iterator<Item = u8> + 'k {
         k.as_deref()
             .unwrap_or("")
             .bytes()
@@ -795,8 +795,8 @@ fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>, next: &mut impl FnMut(
             .unwrap_or_else(|| "0".to_string());
         items.push(Item {
             element: c.to,
-            attribute: Arc::from(result.as_str()),
-            value: Some(Arc::from(result)),
+            attribute: Cow::Owned(result.clone()),
+            value: Some(Cow::Owned(result)),
             source: Source::Conversion,
             priority: 100,
             changed: None,

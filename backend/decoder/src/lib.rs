@@ -9,8 +9,9 @@
 //! 30-year cycle), collects the patterns whose keys match, keeps one value per element as vPIC ranks
 //! them, adds what the WMI, the model, engine models and unit conversions give, and computes vPIC's
 //! error codes. The index is built once ([`Decoder::from_sqlite`]), saved as a snapshot
-//! ([`Decoder::write_snapshot`]) that loads in milliseconds, and is immutable: share it as
-//! `Arc<Decoder>` across threads.
+//! ([`Decoder::write_snapshot`]) that loads in milliseconds, and is immutable. A loaded index lives as long
+//! as the process (it is loaded once and read by every decode): results borrow its names and keys instead
+//! of copying or reference-counting them, and a [`Decoder`] is a cheap `Copy` handle to share across threads.
 #![deny(missing_docs)]
 
 mod catalog;
@@ -73,9 +74,12 @@ pub struct DecodeOptions {
 }
 
 /// The decoder: the immutable vPIC index and the procedure over it.
-#[derive(Debug)]
+///
+/// The index is allocated once and never freed (`'static`): decoding results point into it, which keeps
+/// a decode free of string copies and reference counts. Load one per process and copy the handle.
+#[derive(Debug, Clone, Copy)]
 pub struct Decoder {
-    data: Data,
+    data: &'static Data,
     clock_year: u16,
     clock_day: i32,
 }
@@ -89,13 +93,13 @@ impl Decoder {
         let year = sqlite::civil_from_days(i64::from(now_days))[..4]
             .parse()
             .unwrap_or(2026);
-        let mut d = Decoder {
-            data,
+        let mut data = data;
+        data.finish();
+        Decoder {
+            data: Box::leak(Box::new(data)),
             clock_year: year,
             clock_day: now_days,
-        };
-        d.data.finish();
-        d
+        }
     }
 
     /// Builds the index from a vPIC-layout SQLite file.
@@ -118,7 +122,7 @@ impl Decoder {
 
     /// Writes the index as a snapshot file (atomically: a temporary file renamed into place).
     pub fn write_snapshot(&self, path: &Path) -> Result<(), DataError> {
-        snapshot::write(&self.data, path)
+        snapshot::write(self.data, path)
     }
 
     /// Loads `<dir>/vpic.snapshot`, building it from `<dir>/vpic.lite.db` first when it is absent, older
@@ -154,7 +158,7 @@ impl Decoder {
     }
 
     /// Identity of the loaded data.
-    pub fn identity(&self) -> &DataIdentity {
+    pub fn identity(&self) -> &'static DataIdentity {
         &self.data.identity
     }
 
@@ -193,15 +197,15 @@ impl Decoder {
         model_year: Option<u16>,
     ) -> Vec<(Option<u16>, PassScore)> {
         let vin = vin::normalize(input);
-        let (_, passes) = decode::decode_passes(&self.data, &vin, model_year, self.clock());
+        let (_, passes) = decode::decode_passes(self.data, &vin, model_year, self.clock());
         passes
             .iter()
-            .map(|p| (p.year, decode::pass_score(&self.data, p, model_year)))
+            .map(|p| (p.year, decode::pass_score(self.data, p, model_year)))
             .collect()
     }
 
-    pub(crate) fn data(&self) -> &Data {
-        &self.data
+    pub(crate) fn data(&self) -> &'static Data {
+        self.data
     }
 
     pub(crate) fn clock(&self) -> decode::Clock {

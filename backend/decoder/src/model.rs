@@ -391,9 +391,4 @@ impl Data {
     pub fn lookup_name(&self, table: &str, id: u32) -> Option<&str> {
         self.lookups.get(table)?.get(&id).map(|s| &**s)
     }
-
-    /// The shared name of a row of a lookup table.
-    pub fn lookup_arc(&self, table: &str, id: u32) -> Option<&Arc<str>> {
-        self.lookups.get(table)?.get(&id)
-    }
 }

@@ -2,7 +2,7 @@
 //! notes joined), provenance, the check-digit verdict and the model-year candidates.
 
 use crate::Decoder;
-use std::sync::Arc;
+use std::borrow::Cow;
 
 use crate::decode::{self, Pass};
 use crate::keys::VALID_CHARS;
@@ -43,9 +43,9 @@ pub fn group_rank(group: &str) -> u8 {
     }
 }
 
-fn clean(s: Arc<str>) -> Arc<str> {
+fn clean(s: Cow<'static, str>) -> Cow<'static, str> {
     if s.contains(['\t', '\r', '\n']) {
-        Arc::from(s.replace(['\t', '\r', '\n'], " "))
+        Cow::Owned(s.replace(['\t', '\r', '\n'], " "))
     } else {
         s
     }
@@ -56,10 +56,11 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
     let data = decoder.data();
     let vin = vin::normalize(input);
     let clock = decoder.clock();
-    let (best, passes) = decode::decode_passes(data, &vin, hint, clock);
-    let pass = &passes[best];
+    let (best, mut passes) = decode::decode_passes(data, &vin, hint, clock);
+    let model_year_candidates = year_candidates(&passes, best, hint);
+    let pass = passes.swap_remove(best);
     let mut values: Vec<DecodedValue> = Vec::with_capacity(pass.items.len() + 6);
-    for it in &pass.items {
+    for it in pass.items {
         let (Some(e), Some(text)) = (data.element(it.element), data.element_text(it.element))
         else {
             continue;
@@ -68,16 +69,16 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
             continue;
         }
         let lookup = e.data_type == "lookup";
-        let value: Option<Arc<str>> = match &it.value {
-            Some(v) => Some(v.clone()),
+        let value: Option<Cow<'static, str>> = match it.value {
+            Some(v) => Some(v),
             None => match (&e.lookup_table, lookup) {
                 (Some(t), true) => it
                     .attribute
                     .trim()
                     .parse::<u32>()
                     .ok()
-                    .and_then(|id| data.lookup_arc(t, id))
-                    .cloned(),
+                    .and_then(|id| data.lookup_name(t, id))
+                    .map(Cow::Borrowed),
                 _ => Some(it.attribute.clone()),
             },
         };
@@ -89,23 +90,23 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
         }
         if let Some(existing) = values.iter_mut().find(|v| v.element_id == e.id) {
             if !existing.value.split("; ").any(|p| p == &*value) {
-                existing.value = Arc::from(format!("{}; {}", existing.value, value));
+                existing.value = Cow::Owned(format!("{}; {}", existing.value, value));
             }
             continue;
         }
         let schema = it.schema.map(|s| &data.schemas[s as usize]);
         values.push(DecodedValue {
             element_id: e.id,
-            code: text.code.clone(),
-            name: text.name.clone(),
-            group: text.group.clone(),
+            code: &text.code,
+            name: &text.name,
+            group: &text.group,
             value,
-            value_id: (lookup && !it.attribute.is_empty()).then(|| it.attribute.clone()),
+            value_id: (lookup && !it.attribute.is_empty()).then_some(it.attribute),
             source: it.source,
             pattern_id: it.pattern_id,
             schema_id: schema.map(|s| s.id),
-            schema_name: schema.map(|s| s.name.clone()),
-            keys: it.keys.clone(),
+            schema_name: schema.map(|s| &*s.name),
+            keys: it.keys,
         });
     }
     let descriptor = vin::descriptor(&vin);
@@ -128,14 +129,13 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
             continue;
         }
         if let Some(e) = data.element_text(id) {
-            let v: Arc<str> = Arc::from(v);
             values.push(DecodedValue {
                 element_id: id,
-                code: e.code.clone(),
-                name: e.name.clone(),
-                group: e.group.clone(),
-                value: v.clone(),
-                value_id: (id == 143).then_some(v),
+                code: &e.code,
+                name: &e.name,
+                group: &e.group,
+                value: Cow::Owned(v.to_string()),
+                value_id: (id == 143).then(|| Cow::Owned(v.to_string())),
                 source: Source::Decoder,
                 pattern_id: None,
                 schema_id: None,
@@ -154,15 +154,15 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
     Decoded {
         input: input.to_string(),
         model_year: pass.year,
-        error_codes: pass.codes.clone(),
-        error_text: pass.error_text.clone(),
-        additional_error_text: pass.additional.clone(),
-        suggested_vin: pass.suggested_vin.clone(),
-        possible_values: pass.possible_values.clone(),
+        error_codes: pass.codes,
+        error_text: pass.error_text,
+        additional_error_text: pass.additional,
+        suggested_vin: pass.suggested_vin,
+        possible_values: pass.possible_values,
         vehicle_descriptor: descriptor,
         values,
         check_digit: check_digit(&vin),
-        model_year_candidates: year_candidates(&passes, best, hint),
+        model_year_candidates,
         repairs: Vec::new(),
         vin,
     }

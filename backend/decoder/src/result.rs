@@ -1,7 +1,7 @@
 //! What a decode returns: vPIC's values with their provenance, plus what vPIC does not give
 //! (check-digit verdict, model-year candidates, repair candidates).
 
-use std::sync::Arc;
+use std::borrow::Cow;
 
 use serde::Serialize;
 
@@ -27,21 +27,22 @@ pub enum Source {
     Decoder,
 }
 
-/// One decoded element value.
+/// One decoded element value. Names, codes, keys and most values point into the loaded index (which
+/// lives as long as the process); only values the decoder computes are owned.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DecodedValue {
     /// vPIC element id (`Element.Id`).
     pub element_id: u16,
     /// vPIC element code, e.g. `BodyClass` (the key of NHTSA's `DecodeVinValues`).
-    pub code: Arc<str>,
+    pub code: &'static str,
     /// vPIC element name, e.g. `Body Class` (the `Variable` of NHTSA's `DecodeVin`).
-    pub name: Arc<str>,
+    pub name: &'static str,
     /// vPIC element group, e.g. `Exterior / Body` (empty for decoding metadata).
-    pub group: Arc<str>,
+    pub group: &'static str,
     /// The value as vPIC prints it.
-    pub value: Arc<str>,
+    pub value: Cow<'static, str>,
     /// The lookup id (`ValueId` of NHTSA's `DecodeVin`) when the element is a lookup.
-    pub value_id: Option<Arc<str>>,
+    pub value_id: Option<Cow<'static, str>>,
     /// Where the value came from.
     pub source: Source,
     /// The pattern row (`Pattern.Id`) that gave the value, when one did.
@@ -49,9 +50,9 @@ pub struct DecodedValue {
     /// The VIN schema (`VinSchema.Id`) of that pattern.
     pub schema_id: Option<u32>,
     /// The VIN schema's name.
-    pub schema_name: Option<Arc<str>>,
+    pub schema_name: Option<&'static str>,
     /// The matched pattern key.
-    pub keys: Option<Arc<str>>,
+    pub keys: Option<Cow<'static, str>>,
 }
 
 /// The check-digit verdict, aware of the market of the WMI.

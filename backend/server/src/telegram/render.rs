@@ -199,20 +199,20 @@ mod tests {
 
 #[cfg(test)]
 mod escaping_tests {
-    use std::sync::Arc;
-
     use vinbot_decoder::{CheckDigit, CheckDigitStatus, Decoded, DecodedValue, Source};
 
     use super::*;
     use crate::telegram::i18n::Lang;
 
-    fn value(code: &str, v: &str) -> DecodedValue {
+    fn value(code: &'static str, v: &str) -> DecodedValue {
         DecodedValue {
             element_id: 1,
-            code: Arc::from(code),
-            name: Arc::from(format!("{code} <name>")),
-            group: Arc::from("General & <Other>"),
-            value: Arc::from(v),
+            code,
+            // Results borrow names from the index, which lives as long as the process; a test's own
+            // names live as long as the test process.
+            name: Box::leak(format!("{code} <name>").into_boxed_str()),
+            group: "General & <Other>",
+            value: v.to_string().into(),
             value_id: None,
             source: Source::Pattern,
             pattern_id: None,
