@@ -157,7 +157,7 @@ impl Decoded {
     pub fn value(&self, code: &str) -> Option<&str> {
         self.values
             .iter()
-            .find(|v| &*v.code == code)
+            .find(|v| v.code == code)
             .map(|v| &*v.value)
     }
 

@@ -115,19 +115,19 @@ pub fn all_fields(d: &Decoded, t: &Texts) -> String {
     values.sort_by_key(|v| v.group.is_empty());
     let mut order: Vec<&str> = Vec::new();
     for v in &values {
-        if !order.contains(&&*v.group) {
-            order.push(&v.group);
+        if !order.contains(&v.group) {
+            order.push(v.group);
         }
     }
     for g in order {
-        for v in values.iter().filter(|v| &*v.group == g) {
+        for v in values.iter().filter(|v| v.group == g) {
             if group != Some(g) {
                 group = Some(g);
                 let heading = if g.is_empty() { "Decoding" } else { g };
                 out.push(String::new());
                 out.push(format!("<u>{}</u>", escape(heading)));
             }
-            out.push(format!("{}: {}", escape(&v.name), escape(&v.value)));
+            out.push(format!("{}: {}", escape(v.name), escape(&v.value)));
         }
     }
     out.join("\n")

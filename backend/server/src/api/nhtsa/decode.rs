@@ -73,7 +73,7 @@ fn variables(state: &AppState, d: &Decoded) -> Vec<VpicVariable> {
             let value_id = d
                 .values
                 .iter()
-                .find(|v| &*v.code == code)
+                .find(|v| v.code == code)
                 .and_then(|v| v.value_id.as_deref().map(str::to_owned))
                 .unwrap_or_default();
             Some(VpicVariable {

@@ -219,7 +219,7 @@ fn groups(d: &Decoded) -> Vec<GroupView> {
         let name = if v.group.is_empty() {
             "Decoding"
         } else {
-            &*v.group
+            v.group
         };
         let view = ValueView {
             code: v.code.to_string(),
@@ -229,7 +229,7 @@ fn groups(d: &Decoded) -> Vec<GroupView> {
             source: json_name(&v.source),
             pattern_id: v.pattern_id,
             schema_id: v.schema_id,
-            schema_name: v.schema_name.as_deref().map(str::to_owned),
+            schema_name: v.schema_name.map(str::to_owned),
             keys: v.keys.as_deref().map(str::to_owned),
         };
         match out.iter_mut().find(|g| g.name == name) {
