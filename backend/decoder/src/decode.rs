@@ -94,8 +94,14 @@ pub(crate) struct Pass<'a> {
     pub year: Option<u16>,
     pub items: Vec<Item<'a>>,
     pub codes: Vec<u16>,
-    pub error_text: String,
-    pub additional: String,
+    /// Positions no matched key names (error 14), e.g. `5,6`.
+    pub unused: Option<String>,
+    /// Invalid characters (error 400), `, pos:char` each.
+    pub invalid: String,
+    /// The vehicle is incomplete (note in `AdditionalErrorText`).
+    pub incomplete: bool,
+    /// Off-road body class (note in `ErrorText` of error 1).
+    pub off_road: bool,
     pub suggested_vin: String,
     pub possible_values: String,
     pub conclusive: bool,
@@ -243,6 +249,9 @@ pub(crate) fn pass_score(data: &Data, p: &Pass<'_>, hint: Option<u16>) -> (i32, 
 }
 
 fn best_pass(data: &Data, passes: &[Pass<'_>], hint: Option<u16>) -> usize {
+    if passes.len() < 2 {
+        return 0;
+    }
     let score = |p: &Pass<'_>| pass_score(data, p, hint);
     let mut best = 0;
     let mut best_score = score(&passes[0]);
@@ -321,14 +330,24 @@ pub(crate) fn core<'a>(
             let mut best: [Option<Cand<'a>>; 256] = [None; 256];
             let mut multi: Vec<Cand<'a>> = Vec::new();
             let mut engine: Option<Cand<'a>> = None;
+            // Matching formula keys, gathered in the same sweep (of every linked schema, as vPIC's
+            // formula step reads them) and turned into items after the WMI facts.
+            let mut formulas: Vec<(u32, &'a crate::model::KeyRec, KeyView<'a>)> = Vec::new();
             for link in w.links.iter().filter(|l| l.covers(year)) {
                 let s = &data.schemas[link.schema as usize];
-                if s.to_be_qced {
+                if s.to_be_qced && !s.has_formula {
                     continue;
                 }
                 for k in &s.keys {
                     let kv = s.key(k);
-                    if kv.formula || !kv.matches(&slots, key_len) {
+                    if !kv.matches(&slots, key_len) {
+                        continue;
+                    }
+                    if kv.formula {
+                        formulas.push((link.schema, k, kv));
+                        continue;
+                    }
+                    if s.to_be_qced {
                         continue;
                     }
                     for p in &s.patterns[k.start as usize..k.end as usize] {
@@ -433,40 +452,34 @@ pub(crate) fn core<'a>(
             }
 
             // Formula patterns: digits of the VIN are the value.
-            for link in w.links.iter().filter(|l| l.covers(year)) {
-                let s = &data.schemas[link.schema as usize];
-                for k in &s.keys {
-                    let kv = s.key(k);
-                    if !kv.formula || !kv.matches(&slots, key_len) {
+            for (schema, k, kv) in formulas {
+                let s = &data.schemas[schema as usize];
+                let first = kv.text.find('#').unwrap_or(0);
+                let last = kv.text.rfind('#').unwrap_or(0);
+                let ks = key_string(vb);
+                let value: Cow<'a, str> = Cow::Owned(
+                    ks.chars()
+                        .skip(first)
+                        .take(last + 1 - first)
+                        .collect::<String>(),
+                );
+                for p in &s.patterns[k.start as usize..k.end as usize] {
+                    if NOT_FROM_PATTERNS.contains(&p.element) {
                         continue;
                     }
-                    let first = kv.text.find('#').unwrap_or(0);
-                    let last = kv.text.rfind('#').unwrap_or(0);
-                    let ks = key_string(vb);
-                    let value: Cow<'a, str> = Cow::Owned(
-                        ks.chars()
-                            .skip(first)
-                            .take(last + 1 - first)
-                            .collect::<String>(),
-                    );
-                    for p in &s.patterns[k.start as usize..k.end as usize] {
-                        if NOT_FROM_PATTERNS.contains(&p.element) {
-                            continue;
-                        }
-                        items.push(Item {
-                            element: p.element,
-                            attribute: Cow::Borrowed(data.string(p.attribute)),
-                            value: Some(value.clone()),
-                            source: Source::Formula,
-                            priority: 100,
-                            changed: Some(p.changed),
-                            pattern_id: Some(p.id),
-                            schema: Some(link.schema),
-                            keys: Some(Cow::Borrowed(kv.text)),
-                            key: Some(kv),
-                            seq: next(),
-                        });
-                    }
+                    items.push(Item {
+                        element: p.element,
+                        attribute: Cow::Borrowed(data.string(p.attribute)),
+                        value: Some(value.clone()),
+                        source: Source::Formula,
+                        priority: 100,
+                        changed: Some(p.changed),
+                        pattern_id: Some(p.id),
+                        schema: Some(schema),
+                        keys: Some(Cow::Borrowed(kv.text)),
+                        key: Some(kv),
+                        seq: next(),
+                    });
                 }
             }
 
@@ -618,65 +631,73 @@ pub(crate) fn core<'a>(
         codes.insert(14);
     }
 
-    // AdditionalErrorText.
-    let mut info: Option<String> = Some(String::new());
-    // (Most decodes append nothing: no allocation then.)
-    if codes.contains(&4) {
-        info = Some(ADDITIONAL_4.to_string());
-    }
-    if codes.contains(&5) {
-        info = Some(ADDITIONAL_5.to_string());
-    }
-    let append = |info: &mut Option<String>, text: Option<String>| {
-        *info = text.map(|t| {
-            let s = format!("{}{}", info.as_deref().unwrap_or(""), t);
-            truncate(s.trim(), 500)
-        });
-    };
-    if codes.contains(&14) {
-        let t = unused
-            .as_ref()
-            .map(|u| format!(" Unused position(s): {u}. "));
-        append(&mut info, t);
-    }
-    if codes.contains(&400) {
-        append(
-            &mut info,
-            Some(format!(" Invalid character(s): {}. ", &invalid[2..])),
-        );
-    }
     let incomplete =
         vehicle_type == Some("10") || body.is_some_and(|b| INCOMPLETE_BODIES.contains(&b));
-    if incomplete {
-        append(&mut info, Some(format!(" {INCOMPLETE_NOTE} ")));
-    }
-    if !conclusive {
-        append(&mut info, Some(format!(" {MODEL_YEAR_NOTE} ")));
-    }
-
-    let mut error_text = String::with_capacity(128);
-    for &c in &codes {
-        if let Some(e) = errors::info(c) {
-            if !error_text.is_empty() {
-                error_text.push_str("; ");
-            }
-            error_text.push_str(e.text.trim());
-            if off_road && c == 1 {
-                error_text.push_str(OFF_ROAD_NOTE.trim_end());
-            }
-        }
-    }
-    let error_text = truncate(&error_text, 500);
 
     Pass {
         year,
         items,
         codes: codes.into_iter().collect(),
-        error_text,
-        additional: info.unwrap_or_default(),
+        unused,
+        invalid,
+        incomplete,
+        off_road,
         suggested_vin: corrected,
         possible_values: error_bytes,
         conclusive,
+    }
+}
+
+impl Pass<'_> {
+    /// vPIC's `ErrorText` and `AdditionalErrorText` of the pass (built only for the pass shown).
+    pub(crate) fn texts(&self) -> (String, String) {
+        let has = |c: u16| self.codes.contains(&c);
+        let mut info: Option<String> = Some(String::new());
+        if has(4) {
+            info = Some(ADDITIONAL_4.to_string());
+        }
+        if has(5) {
+            info = Some(ADDITIONAL_5.to_string());
+        }
+        let append = |info: &mut Option<String>, text: Option<String>| {
+            *info = text.map(|t| {
+                let s = format!("{}{}", info.as_deref().unwrap_or(""), t);
+                truncate(s.trim(), 500)
+            });
+        };
+        if has(14) {
+            let t = self
+                .unused
+                .as_ref()
+                .map(|u| format!(" Unused position(s): {u}. "));
+            append(&mut info, t);
+        }
+        if has(400) {
+            append(
+                &mut info,
+                Some(format!(" Invalid character(s): {}. ", &self.invalid[2..])),
+            );
+        }
+        if self.incomplete {
+            append(&mut info, Some(format!(" {INCOMPLETE_NOTE} ")));
+        }
+        if !self.conclusive {
+            append(&mut info, Some(format!(" {MODEL_YEAR_NOTE} ")));
+        }
+
+        let mut error_text = String::with_capacity(128);
+        for &c in &self.codes {
+            if let Some(e) = errors::info(c) {
+                if !error_text.is_empty() {
+                    error_text.push_str("; ");
+                }
+                error_text.push_str(e.text.trim());
+                if self.off_road && c == 1 {
+                    error_text.push_str(OFF_ROAD_NOTE.trim_end());
+                }
+            }
+        }
+        (truncate(&error_text, 500), info.unwrap_or_default())
     }
 }
 

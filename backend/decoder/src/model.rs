@@ -210,6 +210,9 @@ pub struct Schema {
     pub patterns: Vec<PatternRec>,
     /// Union of the characters every key names per key-string position (`fExtractValidCharsPerWmiYear`).
     pub valid_chars: [u64; 15],
+    /// Some key is a formula key (`#`); derived on load.
+    #[serde(skip)]
+    pub has_formula: bool,
 }
 
 impl Schema {
@@ -324,6 +327,9 @@ pub struct ElementText {
 impl Data {
     /// Rebuilds the derived lookup structures after building or loading.
     pub fn finish(&mut self) {
+        for s in &mut self.schemas {
+            s.has_formula = s.keys.iter().any(|k| k.formula);
+        }
         let max = self.elements.iter().map(|e| e.id).max().unwrap_or(0) as usize;
         self.element_pos = vec![u16::MAX; max + 1];
         for (i, e) in self.elements.iter().enumerate() {

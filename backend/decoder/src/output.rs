@@ -58,9 +58,10 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
     let clock = decoder.clock();
     let (best, mut passes) = decode::decode_passes(data, &vin, hint, clock);
     let model_year_candidates = year_candidates(&passes, best, hint);
-    let pass = passes.swap_remove(best);
+    let mut pass = passes.swap_remove(best);
+    let (error_text, additional) = pass.texts();
     let mut values: Vec<DecodedValue> = Vec::with_capacity(pass.items.len() + 6);
-    for it in pass.items {
+    for it in std::mem::take(&mut pass.items) {
         let (Some(e), Some(text)) = (data.element(it.element), data.element_text(it.element))
         else {
             continue;
@@ -120,8 +121,8 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
         (142, pass.suggested_vin.as_str()),
         (143, codes.as_str()),
         (144, pass.possible_values.as_str()),
-        (156, pass.additional.as_str()),
-        (191, pass.error_text.as_str()),
+        (156, additional.as_str()),
+        (191, error_text.as_str()),
         (196, descriptor.as_str()),
     ];
     for (id, v) in meta {
@@ -155,8 +156,8 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
         input: input.to_string(),
         model_year: pass.year,
         error_codes: pass.codes,
-        error_text: pass.error_text,
-        additional_error_text: pass.additional,
+        error_text,
+        additional_error_text: additional,
         suggested_vin: pass.suggested_vin,
         possible_values: pass.possible_values,
         vehicle_descriptor: descriptor,

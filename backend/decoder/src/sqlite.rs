@@ -205,6 +205,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
                 constraints: Vec::new(),
                 patterns: Vec::new(),
                 valid_chars: [0; 15],
+                has_formula: false,
             });
         }
     }
