@@ -1,9 +1,14 @@
 //! Criterion benchmarks of the engine: single decodes of different makes (clean, mistyped, partial,
-//! unknown WMI) and a batch of the 9k-popular-like mix, on the real vPIC data.
+//! unknown WMI), each VIN of a 16-VIN popular mix on its own, and the mix as a batch, on the real vPIC
+//! data. The allocator is the one the `vinbot` binary runs with (mimalloc), so the figures are the
+//! engine's cost as deployed.
 
 use std::path::PathBuf;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use vinbot_decoder::{DecodeOptions, Decoder};
 
 fn decoder() -> Decoder {
@@ -60,6 +65,18 @@ fn single(c: &mut Criterion) {
     g.finish();
 }
 
+/// Each VIN of the mix on its own: the median of these medians is the "typical single decode" figure.
+fn popular(c: &mut Criterion) {
+    let d = decoder();
+    let mut g = c.benchmark_group("decode_popular");
+    for vin in MIX {
+        g.bench_with_input(BenchmarkId::from_parameter(vin), vin, |b, vin| {
+            b.iter(|| d.decode_with(vin, DecodeOptions::default()))
+        });
+    }
+    g.finish();
+}
+
 fn batch(c: &mut Criterion) {
     let d = decoder();
     let mut g = c.benchmark_group("decode_batch");
@@ -77,5 +94,5 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, single, batch);
+criterion_group!(benches, single, popular, batch);
 criterion_main!(benches);

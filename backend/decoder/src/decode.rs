@@ -770,20 +770,36 @@ fn rank(a: &Item<'_>, b: &Item<'_>) -> std::cmp::Ordering {
 
 fn dedupe(items: &mut Vec<Item<'_>>) {
     use std::cmp::Ordering;
+    // The best item so far of each element (vPIC's ranking is a total order: the winner is its minimum).
+    let mut winner = [u32::MAX; 256];
     let mut keep = vec![true; items.len()];
-    for i in 0..items.len() {
-        if MULTI.contains(&items[i].element) || !keep[i] {
+    for j in 0..items.len() {
+        let e = items[j].element;
+        if MULTI.contains(&e) {
             continue;
         }
-        for j in 0..items.len() {
-            if i != j && keep[j] && items[j].element == items[i].element {
-                if rank(&items[i], &items[j]) == Ordering::Less {
-                    keep[j] = false;
-                } else {
-                    keep[i] = false;
-                    break;
-                }
+        let i = match winner.get(e as usize) {
+            Some(&i) => i,
+            // Element ids beyond the table (none in vPIC today): compare with every earlier item.
+            None => (0..j)
+                .rev()
+                .find(|&i| keep[i] && items[i].element == e)
+                .map_or(u32::MAX, |i| i as u32),
+        };
+        if i == u32::MAX {
+            if let Some(w) = winner.get_mut(e as usize) {
+                *w = j as u32;
             }
+            continue;
+        }
+        let i = i as usize;
+        if rank(&items[j], &items[i]) == Ordering::Less {
+            keep[i] = false;
+            if let Some(w) = winner.get_mut(e as usize) {
+                *w = j as u32;
+            }
+        } else {
+            keep[j] = false;
         }
     }
     let mut k = keep.into_iter();
