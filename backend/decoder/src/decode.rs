@@ -217,12 +217,26 @@ pub(crate) fn decode_passes<'a>(
 pub(crate) fn pass_score(data: &Data, p: &Pass<'_>, hint: Option<u16>) -> (i32, i64, i64, i64) {
     {
         let ev = errors::error_value(&p.codes);
-        let mut seen = BTreeSet::new();
+        // Elements counted once: a bitset for vPIC's ids (all below 256), a list beyond.
+        let mut seen = [0u64; 4];
+        let mut seen_big: Vec<u16> = Vec::new();
+        let mut first_time = |e: u16| {
+            if let Some(word) = seen.get_mut(e as usize / 64) {
+                let fresh = *word >> (e % 64) & 1 == 0;
+                *word |= 1 << (e % 64);
+                fresh
+            } else if seen_big.contains(&e) {
+                false
+            } else {
+                seen_big.push(e);
+                true
+            }
+        };
         let mut weight = 0i64;
         for it in &p.items {
             let non_empty = it.value.as_deref().is_none_or(|v| !v.is_empty());
             if non_empty
-                && seen.insert(it.element)
+                && first_time(it.element)
                 && let Some(w) = element_weight(data, it.element)
             {
                 weight += i64::from(w);
@@ -327,7 +341,9 @@ pub(crate) fn core<'a>(
         Some(w) => {
             // Patterns of the schemas linked for the year: per element only the best (vPIC ranks them and
             // deletes the rest), every row of the multi-valued notes.
-            let mut best: [Option<Cand<'a>>; 256] = [None; 256];
+            // The best candidate of each element: `slot_of[element]` indexes `best` (0 = none yet).
+            let mut slot_of = [0u8; 256];
+            let mut best: Vec<Cand<'a>> = Vec::with_capacity(48);
             let mut multi: Vec<Cand<'a>> = Vec::new();
             let mut engine: Option<Cand<'a>> = None;
             // Matching formula keys, gathered in the same sweep (of every linked schema, as vPIC's
@@ -339,10 +355,22 @@ pub(crate) fn core<'a>(
                     continue;
                 }
                 for k in &s.keys {
-                    let kv = s.key(k);
-                    if !kv.matches(&slots, key_len) {
+                    // Test the constraints before building the key's view: most keys do not match.
+                    if k.never || k.len > key_len {
                         continue;
                     }
+                    let c0 = k.cons_start as usize;
+                    let cons = s
+                        .constraints
+                        .get(c0..c0 + k.cons_len as usize)
+                        .unwrap_or(&[]);
+                    if !cons
+                        .iter()
+                        .all(|c| c.mask >> slots[c.pos as usize & 15] & 1 == 1)
+                    {
+                        continue;
+                    }
+                    let kv = s.key(k);
                     if kv.formula {
                         formulas.push((link.schema, k, kv));
                         continue;
@@ -372,22 +400,28 @@ pub(crate) fn core<'a>(
                             multi.push(cand);
                             continue;
                         }
-                        let slot = &mut best[(p.element as usize).min(255)];
-                        match slot {
-                            Some(b) if cand.rank(b) != std::cmp::Ordering::Less => {}
-                            _ => *slot = Some(cand),
+                        let e = (p.element as usize).min(255);
+                        match slot_of[e] {
+                            0 if best.len() < 255 => {
+                                best.push(cand);
+                                slot_of[e] = best.len() as u8;
+                            }
+                            0 => {}
+                            i => {
+                                let b = &mut best[i as usize - 1];
+                                if cand.rank(b) == std::cmp::Ordering::Less {
+                                    *b = cand;
+                                }
+                            }
                         }
                     }
                 }
             }
-            items.extend(
-                best.iter()
-                    .flatten()
-                    .chain(multi.iter())
-                    .map(|c| c.item(data)),
-            );
+            // vPIC's table order (pattern id); sorted as small candidates, not as items.
+            best.append(&mut multi);
+            best.sort_unstable_by_key(|c| c.pattern.id);
+            items.extend(best.iter().map(|c| c.item(data)));
             let engine = engine.map(|c| c.item(data));
-            items.sort_by_key(|it| it.seq);
             let mut later = LATER;
             let mut next = || {
                 later += 1;
@@ -807,13 +841,17 @@ fn dedupe(items: &mut Vec<Item<'_>>) {
 }
 
 fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>, next: &mut impl FnMut() -> u32) {
-    let mut candidates: Vec<(Item<'a>, &crate::model::Conversion)> = Vec::new();
-    for it in items.iter() {
+    let mut candidates: Vec<(usize, &crate::model::Conversion)> = Vec::new();
+    for (i, it) in items.iter().enumerate() {
         for c in data.conversions.iter().filter(|c| c.from == it.element) {
-            candidates.push((it.clone(), c));
+            candidates.push((i, c));
         }
     }
-    candidates.sort_by(|(a, ca), (b, cb)| {
+    if candidates.is_empty() {
+        return;
+    }
+    candidates.sort_by(|&(a, ca), &(b, cb)| {
+        let (a, b) = (&items[a], &items[b]);
         b.priority
             .cmp(&a.priority)
             .then_with(|| {
@@ -827,10 +865,11 @@ fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>, next: &mut impl FnMut(
         if items.iter().any(|it| it.element == c.to) {
             continue;
         }
+        let src = &items[src];
         let result = eval_formula(&c.formula, &src.attribute)
             .map(format_number)
             .unwrap_or_else(|| "0".to_string());
-        items.push(Item {
+        let item = Item {
             element: c.to,
             attribute: Cow::Owned(result.clone()),
             value: Some(Cow::Owned(result)),
@@ -842,7 +881,8 @@ fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>, next: &mut impl FnMut(
             keys: src.keys.clone(),
             key: None,
             seq: next(),
-        });
+        };
+        items.push(item);
     }
 }
 
