@@ -351,7 +351,7 @@ pub(crate) fn core<'a>(
             let mut formulas: Vec<(u32, &'a crate::model::KeyRec, KeyView<'a>)> = Vec::new();
             for link in w.links.iter().filter(|l| l.covers(year)) {
                 let s = &data.schemas[link.schema as usize];
-                if s.to_be_qced && !s.has_formula {
+                if (s.to_be_qced && !s.has_formula) || !s.may_match(&slots) {
                     continue;
                 }
                 for k in &s.keys {

@@ -213,6 +213,43 @@ pub struct Schema {
     /// Some key is a formula key (`#`); derived on load.
     #[serde(skip)]
     pub has_formula: bool,
+    /// Per key-string position 1-5 (VIN 4-8), the characters some key of the schema can match there
+    /// (all, when a key leaves the position open): a schema whose keys cannot match the VIN is skipped
+    /// without looking at its keys. Derived on load.
+    #[serde(skip)]
+    pub reach: [u64; 5],
+}
+
+impl Schema {
+    /// Derives `has_formula` and `reach` from the keys.
+    fn derive(&mut self) {
+        self.has_formula = self.keys.iter().any(|k| k.formula);
+        let mut reach = [0u64; 5];
+        for k in self.keys.iter().filter(|k| !k.never) {
+            let c0 = k.cons_start as usize;
+            let cons = self
+                .constraints
+                .get(c0..c0 + k.cons_len as usize)
+                .unwrap_or(&[]);
+            for (p, r) in reach.iter_mut().enumerate() {
+                let pos = p as u8 + 1;
+                *r |= cons
+                    .iter()
+                    .find(|c| c.pos == pos)
+                    .map_or(u64::MAX, |c| c.mask);
+            }
+        }
+        self.reach = reach;
+    }
+
+    /// Whether some key could match these key-string slots (the `reach` filter).
+    #[inline]
+    pub fn may_match(&self, slots: &[u8; 15]) -> bool {
+        self.reach
+            .iter()
+            .zip(&slots[1..6])
+            .all(|(r, &s)| r >> s & 1 == 1)
+    }
 }
 
 impl Schema {
@@ -328,7 +365,7 @@ impl Data {
     /// Rebuilds the derived lookup structures after building or loading.
     pub fn finish(&mut self) {
         for s in &mut self.schemas {
-            s.has_formula = s.keys.iter().any(|k| k.formula);
+            s.derive();
         }
         let max = self.elements.iter().map(|e| e.id).max().unwrap_or(0) as usize;
         self.element_pos = vec![u16::MAX; max + 1];

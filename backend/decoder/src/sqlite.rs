@@ -206,6 +206,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
                 patterns: Vec::new(),
                 valid_chars: [0; 15],
                 has_formula: false,
+                reach: [0; 5],
             });
         }
     }
