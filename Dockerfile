@@ -37,6 +37,8 @@ ENV CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
 # recompile the ~400 dependencies. Every workspace member's Cargo.toml is listed here (scripts/check-deploy-config
 # fails when a member is missing).
 COPY Cargo.toml Cargo.lock rust-toolchain.toml ./
+# Build settings (mimalloc's lazily committed arenas: ~20 MB less resident memory), before anything compiles.
+COPY .cargo .cargo
 COPY backend/decoder/Cargo.toml backend/decoder/Cargo.toml
 COPY backend/migration/Cargo.toml backend/migration/Cargo.toml
 COPY backend/server/Cargo.toml backend/server/Cargo.toml

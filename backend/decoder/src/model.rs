@@ -231,12 +231,17 @@ impl Schema {
                 .constraints
                 .get(c0..c0 + k.cons_len as usize)
                 .unwrap_or(&[]);
-            for (p, r) in reach.iter_mut().enumerate() {
-                let pos = p as u8 + 1;
-                *r |= cons
-                    .iter()
-                    .find(|c| c.pos == pos)
-                    .map_or(u64::MAX, |c| c.mask);
+            let mut key_reach = [u64::MAX; 5];
+            for c in cons {
+                if let Some(r) = (c.pos as usize)
+                    .checked_sub(1)
+                    .and_then(|i| key_reach.get_mut(i))
+                {
+                    *r = c.mask;
+                }
+            }
+            for (r, k) in reach.iter_mut().zip(key_reach) {
+                *r |= k;
             }
         }
         self.reach = reach;

@@ -2,10 +2,12 @@
 //! digest, so a truncated or foreign file is refused with a clear error instead of decoding garbage.
 //!
 //! Layout: magic `VINBOTSNAP` (10 bytes), format version (u32 LE), length of section A (u64 LE), length
-//! of section B (u64 LE), SHA-256 of A‖B (32 bytes), A (bincode of the index without its schemas),
-//! B (bincode of the schemas). The two sections decode on two threads: loading takes half the time.
+//! of section B (u64 LE), CRC-32 of A and of B (u32 LE each), A (bincode of the index without its
+//! schemas), B (bincode of the schemas). The two sections decode on two threads, each from its own
+//! buffered reader that checks its CRC as the bytes pass: the file is read once and never held whole.
+//! (The identity's `sha256:` digest of the content is computed when the snapshot is built.)
 
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -15,15 +17,15 @@ use crate::model::{Data, Schema};
 
 const MAGIC: &[u8; 10] = b"VINBOTSNAP";
 /// Bump when the index layout changes: old snapshots are then rebuilt from the SQLite file.
-const FORMAT: u32 = 9;
-const HEADER: usize = 10 + 4 + 8 + 8 + 32;
+const FORMAT: u32 = 10;
+const HEADER: usize = 10 + 4 + 8 + 8 + 4 + 4;
 
 fn config() -> bincode::config::Configuration {
     bincode::config::standard()
 }
 
-/// Decoding refuses any length that would make the index claim more than this: the digest is checked
-/// after decoding (they run in parallel), so a corrupt length must fail cleanly, not allocate gigabytes.
+/// Decoding refuses any length that would make the index claim more than this: the checksums are known
+/// only once a section is read, so a corrupt length must fail cleanly, not allocate gigabytes.
 const DECODE_LIMIT: usize = 256 << 20;
 
 fn decode_config() -> bincode::config::Configuration<
@@ -48,6 +50,98 @@ fn digest(a: &[u8], b: &[u8]) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// A section being decoded: bincode reads through a buffer (its fast paths peek at buffered bytes), and
+/// every chunk loaded into the buffer goes through the section's CRC (each byte of the section is loaded
+/// exactly once, in order).
+struct Section<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    end: usize,
+    crc: crc32fast::Hasher,
+}
+
+impl<R: Read> Section<R> {
+    fn new(inner: R) -> Self {
+        Section {
+            inner,
+            buf: vec![0u8; 1 << 16].into_boxed_slice(),
+            pos: 0,
+            end: 0,
+            crc: crc32fast::Hasher::new(),
+        }
+    }
+
+    /// Makes at least `need` bytes available unless the section ends first.
+    fn fill(&mut self, need: usize) -> std::io::Result<()> {
+        if self.end - self.pos >= need {
+            return Ok(());
+        }
+        self.buf.copy_within(self.pos..self.end, 0);
+        self.end -= self.pos;
+        self.pos = 0;
+        while self.end < need.min(self.buf.len()) {
+            let n = self.inner.read(&mut self.buf[self.end..])?;
+            if n == 0 {
+                break;
+            }
+            self.crc.update(&self.buf[self.end..self.end + n]);
+            self.end += n;
+        }
+        Ok(())
+    }
+
+    /// Reads what bincode left unread (a damaged section may end early) and returns the CRC.
+    fn finish(mut self) -> std::io::Result<u32> {
+        loop {
+            let n = self.inner.read(&mut self.buf)?;
+            if n == 0 {
+                return Ok(self.crc.finalize());
+            }
+            self.crc.update(&self.buf[..n]);
+        }
+    }
+}
+
+impl<R: Read> bincode::de::read::Reader for Section<R> {
+    fn read(&mut self, bytes: &mut [u8]) -> Result<(), bincode::error::DecodeError> {
+        let mut done = 0;
+        while done < bytes.len() {
+            if self.pos == self.end {
+                self.fill(1).map_err(|e| bincode::error::DecodeError::Io {
+                    inner: e,
+                    additional: bytes.len() - done,
+                })?;
+                if self.pos == self.end {
+                    return Err(bincode::error::DecodeError::UnexpectedEnd {
+                        additional: bytes.len() - done,
+                    });
+                }
+            }
+            let n = (self.end - self.pos).min(bytes.len() - done);
+            bytes[done..done + n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+            self.pos += n;
+            done += n;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn peek_read(&mut self, n: usize) -> Option<&[u8]> {
+        if self.end - self.pos < n {
+            self.fill(n).ok()?;
+        }
+        self.buf
+            .get(self.pos..self.pos + n)
+            .filter(|_| self.pos + n <= self.end)
+    }
+
+    #[inline]
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.end);
+    }
+}
+
 /// Fills the identity's digest from the content (the digest field itself excluded).
 pub fn seal(data: &mut Data) {
     data.identity.digest = String::new();
@@ -65,7 +159,10 @@ pub fn write(data: &Data, path: &Path) -> Result<(), DataError> {
     f.write_all(&FORMAT.to_le_bytes()).map_err(io)?;
     f.write_all(&(a.len() as u64).to_le_bytes()).map_err(io)?;
     f.write_all(&(b.len() as u64).to_le_bytes()).map_err(io)?;
-    f.write_all(&digest(&a, &b)).map_err(io)?;
+    f.write_all(&crc32fast::hash(&a).to_le_bytes())
+        .map_err(io)?;
+    f.write_all(&crc32fast::hash(&b).to_le_bytes())
+        .map_err(io)?;
     f.write_all(&a).map_err(io)?;
     f.write_all(&b).map_err(io)?;
     f.sync_all().map_err(io)?;
@@ -75,10 +172,10 @@ pub fn write(data: &Data, path: &Path) -> Result<(), DataError> {
 
 /// Reads and validates a snapshot.
 ///
-/// The file is never held in memory whole: the digest is computed by one thread while the two sections
-/// decode from their own buffered readers on two more, so the peak memory of a start is the index itself
-/// (the 31 MB file read into one buffer used to add that much to every process's high-water mark). The
-/// decoded index is only returned when the digest matches.
+/// The file is never held in memory whole: the two sections decode on two threads from their own
+/// buffered readers, each checking its CRC as it goes, so the peak memory of a start is the index itself
+/// (reading the 31 MB file into one buffer used to add that much to every process's high-water mark).
+/// The decoded index is only returned when both CRCs match.
 pub fn read(path: &Path) -> Result<Data, DataError> {
     let bad = |m: &str| DataError::Snapshot(path.to_path_buf(), m.to_string());
     let io = |e| DataError::Io(path.to_path_buf(), e);
@@ -101,19 +198,22 @@ pub fn read(path: &Path) -> Result<Data, DataError> {
     if &header[..10] != MAGIC {
         return Err(bad("not a vinbot snapshot (bad magic)"));
     }
-    let u64_at = |i: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&header[i..i + 8]);
-        u64::from_le_bytes(b)
+    let mut b4 = [0u8; 4];
+    let mut u32_at = |i: usize| {
+        b4.copy_from_slice(&header[i..i + 4]);
+        u32::from_le_bytes(b4)
     };
-    let mut fb = [0u8; 4];
-    fb.copy_from_slice(&header[10..14]);
-    let format = u32::from_le_bytes(fb);
+    let (format, crc_a, crc_b) = (u32_at(10), u32_at(30), u32_at(34));
     if format != FORMAT {
         return Err(bad(&format!(
             "format version {format}, this build reads {FORMAT} (rebuild with `vinbot data build`)"
         )));
     }
+    let u64_at = |i: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&header[i..i + 8]);
+        u64::from_le_bytes(b)
+    };
     let (la, lb) = (u64_at(14), u64_at(22));
     let body = size - HEADER as u64;
     if body != la.saturating_add(lb) {
@@ -126,38 +226,24 @@ pub fn read(path: &Path) -> Result<Data, DataError> {
         let mut f = open()?;
         f.seek(SeekFrom::Start(HEADER as u64 + offset))
             .map_err(io)?;
-        Ok(BufReader::with_capacity(1 << 16, f.take(len)))
+        Ok(Section::new(f.take(len)))
     };
-    let (ra, rb, mut rh) = (section(0, la)?, section(la, lb)?, section(0, la + lb)?);
-    let (data, schemas, hash) = std::thread::scope(|s| {
+    let (mut ra, mut rb) = (section(0, la)?, section(la, lb)?);
+    let (data, schemas) = std::thread::scope(|s| {
         let schemas = s.spawn(move || {
-            let mut rb = rb;
-            bincode::serde::decode_from_std_read::<Vec<Schema>, _, _>(&mut rb, decode_config())
+            let v =
+                bincode::serde::decode_from_reader::<Vec<Schema>, _, _>(&mut rb, decode_config());
+            (v, rb.finish())
         });
-        let hash = s.spawn(move || -> std::io::Result<[u8; 32]> {
-            let mut h = Sha256::new();
-            let mut buf = vec![0u8; 1 << 16];
-            loop {
-                let n = rh.read(&mut buf)?;
-                if n == 0 {
-                    return Ok(h.finalize().into());
-                }
-                h.update(&buf[..n]);
-            }
-        });
-        let mut ra = ra;
-        let data = bincode::serde::decode_from_std_read::<Data, _, _>(&mut ra, decode_config());
-        (data, schemas.join(), hash.join())
+        let data = bincode::serde::decode_from_reader::<Data, _, _>(&mut ra, decode_config());
+        ((data, ra.finish()), schemas.join())
     });
-    let hash = hash
-        .map_err(|_| bad("digest thread panicked"))?
-        .map_err(io)?;
-    if hash[..] != header[30..62] {
-        return Err(bad("digest mismatch (corrupt file)"));
+    let (schemas, crc_b_read) = schemas.map_err(|_| bad("decoder thread panicked"))?;
+    let (data, crc_a_read) = data;
+    if crc_a_read.map_err(io)? != crc_a || crc_b_read.map_err(io)? != crc_b {
+        return Err(bad("checksum mismatch (corrupt file)"));
     }
     let mut data = data.map_err(|e| bad(&e.to_string()))?;
-    data.schemas = schemas
-        .map_err(|_| bad("decoder thread panicked"))?
-        .map_err(|e| bad(&e.to_string()))?;
+    data.schemas = schemas.map_err(|e| bad(&e.to_string()))?;
     Ok(data)
 }

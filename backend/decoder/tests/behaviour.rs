@@ -97,7 +97,7 @@ fn snapshot_round_trips_and_rejects_damage() {
     // Damaged content: the sections decode while the digest is computed, so damage anywhere (a length
     // prefix included) must end in a clear error, never a panic or an absurd allocation.
     let bytes = std::fs::read(&path).unwrap();
-    let header = 62;
+    let header = 38;
     for at in [
         header,
         header + 1,
