@@ -193,21 +193,22 @@ pub(crate) fn decode_passes<'a>(
     clock: Clock,
 ) -> (usize, Vec<Pass<'a>>) {
     let (rmy, omy, conclusive) = vin_years(data, vin, clock);
-    let mut passes = Vec::new();
+    let facts = VinFacts::new(data, vin, clock);
+    let mut passes = Vec::with_capacity(2);
     let mut do34 = true;
     if let Some(y) = hint.filter(|y| (1980..=clock.year + 2).contains(y))
         && Some(y) != rmy
         && Some(y) != omy
     {
-        let p = core(data, vin, Some(y), true, true, clock);
+        let p = core(data, vin, &facts, Some(y), true, true);
         do34 = p.codes.contains(&8) && rmy.is_some();
         passes.push(p);
     }
     if do34 {
         let e12 = |y: Option<u16>| hint.is_some() && y.is_some() && hint != y;
-        passes.push(core(data, vin, rmy, conclusive, e12(rmy), clock));
+        passes.push(core(data, vin, &facts, rmy, conclusive, e12(rmy)));
         if omy.is_some() {
-            passes.push(core(data, vin, omy, conclusive, e12(omy), clock));
+            passes.push(core(data, vin, &facts, omy, conclusive, e12(omy)));
         }
     }
     let best = best_pass(data, &passes, hint);
@@ -306,27 +307,56 @@ fn model_year_item<'a>(y: u16, seq: u32) -> Item<'a> {
     }
 }
 
+/// What every pass of one VIN shares: computed once per decode.
+pub(crate) struct VinFacts<'a> {
+    wmi: String,
+    slots: [u8; 15],
+    key_len: u8,
+    /// The public WMI record (`None` = unknown WMI, error 7).
+    wrec: Option<&'a WmiRec>,
+    /// Check-digit rule of cars, MPVs and light trucks (from the WMI's vehicle type, public or not, as
+    /// vPIC reads it).
+    car_lt: bool,
+    cd_fails: bool,
+}
+
+impl<'a> VinFacts<'a> {
+    pub(crate) fn new(data: &'a Data, vin: &str, clock: Clock) -> Self {
+        let wmi = vin::wmi_owned(vin);
+        let vb = vin.as_bytes();
+        let (slots, key_len) = key_slots(vb);
+        let wrec = wmi_rec(data, &wmi, clock);
+        let car_lt = vb.len() > 2 && vb[2] != b'9' && is_car_mpv_lt(data.wmis.get(&wmi));
+        let cd_fails = check_digit_fails(vin, car_lt);
+        VinFacts {
+            wmi,
+            slots,
+            key_len,
+            wrec,
+            car_lt,
+            cd_fails,
+        }
+    }
+}
+
 pub(crate) fn core<'a>(
     data: &'a Data,
     vin: &str,
+    facts: &VinFacts<'a>,
     year: Option<u16>,
     conclusive: bool,
     error12: bool,
-    clock: Clock,
 ) -> Pass<'a> {
-    let wmi = vin::wmi_owned(vin);
+    let wmi = &facts.wmi;
     let vb = vin.as_bytes();
-    let (slots, key_len) = key_slots(vb);
+    let (slots, key_len) = (facts.slots, facts.key_len);
     let mut codes: BTreeSet<u16> = BTreeSet::new();
     let mut items: Vec<Item<'a>> = Vec::with_capacity(64);
     let mut corrected = String::new();
     let mut error_bytes = String::new();
     let mut unused: Option<String> = None;
-    let wrec = wmi_rec(data, &wmi, clock);
-    // Once per pass: the position check (error_check) and error 1 both need it.
-    // The check-digit rule depends on the WMI's vehicle type (any WMI, public or not, as vPIC reads it).
-    let car_lt = vb.len() > 2 && vb[2] != b'9' && is_car_mpv_lt(data.wmis.get(&wmi));
-    let cd_fails = check_digit_fails(vin, car_lt);
+    let wrec = facts.wrec;
+    let (car_lt, cd_fails) = (facts.car_lt, facts.cd_fails);
 
     match wrec {
         None => {
@@ -902,7 +932,25 @@ fn eval_formula(formula: &str, x: &str) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// A conversion's result as vPIC prints it: rounded to 10 decimals, trailing zeros dropped.
 fn format_number(v: f64) -> String {
+    // Fast path: below 1e5 a float's ulp is under 1.5e-11, so when its shortest round-trip form has at
+    // most 10 decimals, that form is exactly what rounding to 10 decimals prints.
+    if v.is_finite() && v.abs() < 1e5 {
+        let mut buf = ryu::Buffer::new();
+        let short = buf.format_finite(v);
+        if !short.contains('e') {
+            let decimals = short.split_once('.').map_or(0, |(_, d)| d.len());
+            if decimals <= 10 {
+                let t = short.strip_suffix(".0").unwrap_or(short);
+                return if t == "-0" {
+                    "0".to_string()
+                } else {
+                    t.to_string()
+                };
+            }
+        }
+    }
     let s = format!("{v:.10}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() || s == "-0" {
@@ -1090,5 +1138,48 @@ fn error_check(
         corrected: out_corrected,
         error_bytes: out_bytes,
         unused,
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::format_number;
+    use proptest::prelude::*;
+
+    /// What `format_number` must print: rounding to 10 decimals, trailing zeros dropped.
+    fn reference(v: f64) -> String {
+        let s = format!("{v:.10}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s.is_empty() || s == "-0" {
+            "0".to_string()
+        } else {
+            s.to_string()
+        }
+    }
+
+    #[test]
+    fn displacement_conversions_print_as_vpic_does() {
+        for v in [
+            4951.0 / 1000.0,
+            350.0 * 0.016387064,
+            5.7 * 61.02374,
+            0.0,
+            -0.0,
+            1e-7,
+            99999.99999,
+        ] {
+            assert_eq!(format_number(v), reference(v), "{v}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn fast_path_equals_rounding_to_ten_decimals(v in -2e5f64..2e5, scale in 0u32..12) {
+            // Values with few decimals (the conversions' usual results) and arbitrary ones.
+            let rounded = (v * 10f64.powi(scale as i32)).round() / 10f64.powi(scale as i32);
+            prop_assert_eq!(format_number(rounded), reference(rounded));
+            prop_assert_eq!(format_number(v), reference(v));
+        }
     }
 }

@@ -61,6 +61,8 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
     let mut pass = passes.swap_remove(best);
     let (error_text, additional) = pass.texts();
     let mut values: Vec<DecodedValue> = Vec::with_capacity(pass.items.len() + 6);
+    // Where each element's value is in `values` (+1; 0 = none yet): multi-valued notes are joined.
+    let mut slot_of = [0u16; 256];
     for it in std::mem::take(&mut pass.items) {
         let (Some(e), Some(text)) = (data.element(it.element), data.element_text(it.element))
         else {
@@ -89,13 +91,24 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
         if value.is_empty() {
             continue;
         }
-        if let Some(existing) = values.iter_mut().find(|v| v.element_id == e.id) {
+        let slot = slot_of.get(e.id as usize).copied().unwrap_or(0);
+        let existing = if slot > 0 {
+            values.get_mut(slot as usize - 1)
+        } else if e.id >= 256 {
+            values.iter_mut().find(|v| v.element_id == e.id)
+        } else {
+            None
+        };
+        if let Some(existing) = existing {
             if !existing.value.split("; ").any(|p| p == &*value) {
                 existing.value = Cow::Owned(format!("{}; {}", existing.value, value));
             }
             continue;
         }
         let schema = it.schema.map(|s| &data.schemas[s as usize]);
+        if let Some(slot) = slot_of.get_mut(e.id as usize) {
+            *slot = values.len() as u16 + 1;
+        }
         values.push(DecodedValue {
             element_id: e.id,
             code: &text.code,
@@ -145,7 +158,8 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
             });
         }
     }
-    values.sort_by_key(|v| {
+    // Element ids are unique among the values: an unstable sort orders them the same.
+    values.sort_unstable_by_key(|v| {
         (
             data.element_text(v.element_id).map_or(99, |t| t.group_rank),
             v.element_id,
