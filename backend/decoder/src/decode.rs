@@ -310,7 +310,7 @@ fn model_year_item<'a>(y: u16, seq: u32) -> Item<'a> {
 /// What every pass of one VIN shares: computed once per decode.
 pub(crate) struct VinFacts<'a> {
     wmi: String,
-    slots: [u8; 15],
+    slots: [u8; 16],
     key_len: u8,
     /// The public WMI record (`None` = unknown WMI, error 7).
     wrec: Option<&'a WmiRec>,
@@ -394,10 +394,7 @@ pub(crate) fn core<'a>(
                         .constraints
                         .get(c0..c0 + k.cons_len as usize)
                         .unwrap_or(&[]);
-                    if !cons
-                        .iter()
-                        .all(|c| c.mask >> slots[c.pos as usize & 15] & 1 == 1)
-                    {
+                    if !cons.iter().all(|c| c.allows(&slots)) {
                         continue;
                     }
                     let kv = s.key(k);

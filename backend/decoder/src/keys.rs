@@ -54,13 +54,35 @@ pub const VALID_CHARS: u64 = {
 };
 const DIGITS: u64 = (1 << 10) - 1;
 
-/// One constrained position of a key: key-string position (1-based) and the allowed characters.
+/// One constrained position of a key, packed in one word: the allowed character slots (40 bits) above the
+/// 1-based key-string position (4 bits; 1-5 = VIN 4-8, 6 = `|`, 7-14 = VIN 10-17). Half the size of a
+/// (position, mask) pair: the index holds ~700k of them and the matching loop streams through them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Constraint {
-    /// 1-based position in the key string (1-5 = VIN 4-8, 6 = `|`, 7-14 = VIN 10-17).
-    pub pos: u8,
-    /// Allowed character slots.
-    pub mask: u64,
+pub struct Constraint(u64);
+
+impl Constraint {
+    /// A constraint at a key-string position (1-15).
+    pub fn new(pos: u8, mask: u64) -> Self {
+        Constraint(mask << 4 | u64::from(pos & 15))
+    }
+
+    /// The 1-based key-string position.
+    #[inline]
+    pub fn pos(self) -> u8 {
+        (self.0 & 15) as u8
+    }
+
+    /// The allowed character slots.
+    #[inline]
+    pub fn mask(self) -> u64 {
+        self.0 >> 4
+    }
+
+    /// Whether the key-string character at the constraint's position is allowed.
+    #[inline]
+    pub fn allows(self, slots: &[u8; 16]) -> bool {
+        self.mask() >> slots[(self.0 & 15) as usize] & 1 == 1
+    }
 }
 
 /// A compiled key.
@@ -99,22 +121,23 @@ impl CompiledKey {
                         never = true;
                     }
                     let mask = class_mask(&b[i + 1..i + close]);
-                    constraints.push(Constraint { pos, mask });
+                    constraints.push(Constraint::new(pos, mask));
                     i += close;
                 }
-                b'#' => constraints.push(Constraint { pos, mask: DIGITS }),
+                b'#' => constraints.push(Constraint::new(pos, DIGITS)),
                 c => {
                     if formula && c.is_ascii_digit() {
                         // Digits of the key string are replaced by `#` before formula matching.
                         never = true;
                     }
-                    constraints.push(Constraint {
-                        pos,
-                        mask: 1 << slot(c),
-                    });
+                    constraints.push(Constraint::new(pos, 1 << slot(c)));
                 }
             }
             i += 1;
+        }
+        if pos > 14 {
+            // Longer than any key string (5 positions, `|`, 8): LIKE can never match it.
+            never = true;
         }
         CompiledKey {
             len: pos,
@@ -125,7 +148,7 @@ impl CompiledKey {
     }
 
     /// Whether the key matches a key string given as slots (absent positions past the end).
-    pub fn matches(&self, slots: &[u8; 15], key_len: u8) -> bool {
+    pub fn matches(&self, slots: &[u8; 16], key_len: u8) -> bool {
         self.view("").matches(slots, key_len)
     }
 
@@ -159,13 +182,11 @@ pub struct KeyView<'a> {
 impl KeyView<'_> {
     /// Whether the key matches a key string given as slots (absent positions past the end).
     #[inline]
-    pub fn matches(&self, slots: &[u8; 15], key_len: u8) -> bool {
+    pub fn matches(&self, slots: &[u8; 16], key_len: u8) -> bool {
         if self.never || self.len > key_len {
             return false;
         }
-        self.constraints
-            .iter()
-            .all(|c| c.mask >> slots[c.pos as usize] & 1 == 1)
+        self.constraints.iter().all(|c| c.allows(slots))
     }
 
     /// The characters the key names at each key-string position (vPIC's `fValidCharsInKey`: `*` names
@@ -173,8 +194,8 @@ impl KeyView<'_> {
     pub fn valid_chars(&self) -> impl Iterator<Item = (u8, u64)> + '_ {
         self.constraints
             .iter()
-            .filter(|c| c.pos != 6)
-            .map(|c| (c.pos, c.mask & !(1 << SLOT_BAR)))
+            .filter(|c| c.pos() != 6)
+            .map(|c| (c.pos(), c.mask() & !(1 << SLOT_BAR)))
     }
 }
 
@@ -213,8 +234,8 @@ fn class_mask(body: &[u8]) -> u64 {
 
 /// The key string of a VIN as slots, index 1..=14; returns its length (0 when the VIN has 3 characters
 /// or fewer).
-pub fn key_slots(vin: &[u8]) -> ([u8; 15], u8) {
-    let mut s = [SLOT_ABSENT; 15];
+pub fn key_slots(vin: &[u8]) -> ([u8; 16], u8) {
+    let mut s = [SLOT_ABSENT; 16];
     if vin.len() <= 3 {
         return (s, 0);
     }

@@ -233,11 +233,11 @@ impl Schema {
                 .unwrap_or(&[]);
             let mut key_reach = [u64::MAX; 5];
             for c in cons {
-                if let Some(r) = (c.pos as usize)
+                if let Some(r) = (c.pos() as usize)
                     .checked_sub(1)
                     .and_then(|i| key_reach.get_mut(i))
                 {
-                    *r = c.mask;
+                    *r = c.mask();
                 }
             }
             for (r, k) in reach.iter_mut().zip(key_reach) {
@@ -249,7 +249,7 @@ impl Schema {
 
     /// Whether some key could match these key-string slots (the `reach` filter).
     #[inline]
-    pub fn may_match(&self, slots: &[u8; 15]) -> bool {
+    pub fn may_match(&self, slots: &[u8; 16]) -> bool {
         self.reach
             .iter()
             .zip(&slots[1..6])

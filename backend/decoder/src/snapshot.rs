@@ -17,7 +17,7 @@ use crate::model::{Data, Schema};
 
 const MAGIC: &[u8; 10] = b"VINBOTSNAP";
 /// Bump when the index layout changes: old snapshots are then rebuilt from the SQLite file.
-const FORMAT: u32 = 10;
+const FORMAT: u32 = 11;
 const HEADER: usize = 10 + 4 + 8 + 8 + 4 + 4;
 
 fn config() -> bincode::config::Configuration {
