@@ -486,7 +486,7 @@ pub(crate) fn core<'a>(
                     39,
                     vt.to_string(),
                     name.to_uppercase(),
-                    &wmi,
+                    wmi,
                     100,
                     next(),
                 ));
@@ -587,7 +587,7 @@ pub(crate) fn core<'a>(
                             26,
                             makes[0].0.to_string(),
                             makes[0].1.to_uppercase(),
-                            &wmi,
+                            wmi,
                             -100,
                             next(),
                         ));
@@ -601,7 +601,7 @@ pub(crate) fn core<'a>(
             if items.iter().all(|it| it.pattern_id.is_none()) {
                 codes.insert(8);
             } else {
-                let ec = error_check(data, vin, &wmi, year, &items, cd_fails);
+                let ec = error_check(data, vin, wmi, year, &items, cd_fails);
                 codes.extend(ec.codes);
                 corrected = ec.corrected;
                 error_bytes = ec.error_bytes;
