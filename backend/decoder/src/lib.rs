@@ -120,6 +120,12 @@ impl Decoder {
         Ok(Decoder::new(snapshot::read(path)?))
     }
 
+    /// The identity a snapshot file's header carries (source, data date, digest), read without loading
+    /// the index.
+    pub fn snapshot_identity(path: &Path) -> Result<DataIdentity, DataError> {
+        snapshot::identity(path)
+    }
+
     /// Writes the index as a snapshot file (atomically: a temporary file renamed into place).
     pub fn write_snapshot(&self, path: &Path) -> Result<(), DataError> {
         snapshot::write(self.data, path)

@@ -1,9 +1,10 @@
 //! The snapshot file: the built index, serialised, behind a header that names the format and carries a
 //! digest, so a truncated or foreign file is refused with a clear error instead of decoding garbage.
 //!
-//! Layout: magic `VINBOTSNAP` (10 bytes), format version (u32 LE), length of section A (u64 LE), length
-//! of section B (u64 LE), CRC-32 of A and of B (u32 LE each), A (bincode of the index without its
-//! schemas), B (bincode of the schemas). The two sections decode on two threads, each from its own
+//! Layout: magic `VINBOTSNAP` (10 bytes), format version (u32 LE), length of the identity (u32 LE), the
+//! identity (bincode of source, data date and `sha256:` content digest), length of section A (u64 LE),
+//! length of section B (u64 LE), CRC-32 of A and of B (u32 LE each), A (bincode of the index without
+//! its schemas), B (bincode of the schemas). The two sections decode on two threads, each from its own
 //! buffered reader that checks its CRC as the bytes pass: the file is read once and never held whole.
 //! (The identity's `sha256:` digest of the content is computed when the snapshot is built.)
 
@@ -13,12 +14,17 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::DataError;
-use crate::model::{Data, Schema};
+use crate::model::{Data, DataIdentity, Schema};
 
 const MAGIC: &[u8; 10] = b"VINBOTSNAP";
 /// Bump when the index layout changes: old snapshots are then rebuilt from the SQLite file.
-const FORMAT: u32 = 11;
-const HEADER: usize = 10 + 4 + 8 + 8 + 4 + 4;
+const FORMAT: u32 = 12;
+/// Magic, format and the identity's length.
+const PREFIX: usize = 10 + 4 + 4;
+/// Section lengths and CRCs, after the identity.
+const TAIL: usize = 8 + 8 + 4 + 4;
+/// An identity is a few hundred bytes; anything longer is not a snapshot of ours.
+const MAX_IDENTITY: usize = 1 << 16;
 
 fn config() -> bincode::config::Configuration {
     bincode::config::standard()
@@ -155,8 +161,12 @@ pub fn write(data: &Data, path: &Path) -> Result<(), DataError> {
     let (a, b) = sections(data);
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
+    let identity = bincode::serde::encode_to_vec(&data.identity, config()).unwrap_or_default();
     f.write_all(MAGIC).map_err(io)?;
     f.write_all(&FORMAT.to_le_bytes()).map_err(io)?;
+    f.write_all(&(identity.len() as u32).to_le_bytes())
+        .map_err(io)?;
+    f.write_all(&identity).map_err(io)?;
     f.write_all(&(a.len() as u64).to_le_bytes()).map_err(io)?;
     f.write_all(&(b.len() as u64).to_le_bytes()).map_err(io)?;
     f.write_all(&crc32fast::hash(&a).to_le_bytes())
@@ -190,32 +200,44 @@ pub fn read(path: &Path) -> Result<Data, DataError> {
     };
     let mut file = open()?;
     let size = file.metadata().map_err(io)?.len();
-    let mut header = [0u8; HEADER];
-    if size < HEADER as u64 {
+    let mut prefix = [0u8; PREFIX];
+    if size < PREFIX as u64 {
         return Err(bad("not a vinbot snapshot (bad magic)"));
     }
-    file.read_exact(&mut header).map_err(io)?;
-    if &header[..10] != MAGIC {
+    file.read_exact(&mut prefix).map_err(io)?;
+    if &prefix[..10] != MAGIC {
         return Err(bad("not a vinbot snapshot (bad magic)"));
     }
-    let mut b4 = [0u8; 4];
-    let mut u32_at = |i: usize| {
-        b4.copy_from_slice(&header[i..i + 4]);
-        u32::from_le_bytes(b4)
+    let u32_of = |b: &[u8]| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(b);
+        u32::from_le_bytes(w)
     };
-    let (format, crc_a, crc_b) = (u32_at(10), u32_at(30), u32_at(34));
+    let u64_of = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
+    let format = u32_of(&prefix[10..14]);
     if format != FORMAT {
         return Err(bad(&format!(
             "format version {format}, this build reads {FORMAT} (rebuild with `vinbot data build`)"
         )));
     }
-    let u64_at = |i: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&header[i..i + 8]);
-        u64::from_le_bytes(b)
-    };
-    let (la, lb) = (u64_at(14), u64_at(22));
-    let body = size - HEADER as u64;
+    let id_len = u32_of(&prefix[14..18]) as usize;
+    let header = PREFIX + id_len + TAIL;
+    if id_len > MAX_IDENTITY || size < header as u64 {
+        return Err(bad("truncated or damaged header"));
+    }
+    let mut rest = vec![0u8; id_len + TAIL];
+    file.read_exact(&mut rest).map_err(io)?;
+    let (id_bytes, tail) = rest.split_at(id_len);
+    let identity: DataIdentity = bincode::serde::decode_from_slice(id_bytes, decode_config())
+        .map(|(id, _)| id)
+        .map_err(|e| bad(&format!("damaged identity in the header: {e}")))?;
+    let (la, lb) = (u64_of(&tail[0..8]), u64_of(&tail[8..16]));
+    let (crc_a, crc_b) = (u32_of(&tail[16..20]), u32_of(&tail[20..24]));
+    let body = size - header as u64;
     if body != la.saturating_add(lb) {
         return Err(bad(&format!(
             "truncated: header says {} bytes of data, file has {body}",
@@ -224,7 +246,7 @@ pub fn read(path: &Path) -> Result<Data, DataError> {
     }
     let section = |offset: u64, len: u64| -> Result<_, DataError> {
         let mut f = open()?;
-        f.seek(SeekFrom::Start(HEADER as u64 + offset))
+        f.seek(SeekFrom::Start(header as u64 + offset))
             .map_err(io)?;
         Ok(Section::new(f.take(len)))
     };
@@ -244,6 +266,40 @@ pub fn read(path: &Path) -> Result<Data, DataError> {
         return Err(bad("checksum mismatch (corrupt file)"));
     }
     let mut data = data.map_err(|e| bad(&e.to_string()))?;
+    if data.identity != identity {
+        return Err(bad("the header's identity differs from the content's"));
+    }
     data.schemas = schemas.map_err(|e| bad(&e.to_string()))?;
     Ok(data)
+}
+
+/// The identity in a snapshot's header (source, data date, digest), without loading the index.
+pub fn identity(path: &Path) -> Result<DataIdentity, DataError> {
+    let bad = |m: &str| DataError::Snapshot(path.to_path_buf(), m.to_string());
+    let mut f = std::fs::File::open(path).map_err(|e| DataError::Io(path.to_path_buf(), e))?;
+    let mut prefix = [0u8; PREFIX];
+    f.read_exact(&mut prefix)
+        .map_err(|_| bad("not a vinbot snapshot (bad magic)"))?;
+    if &prefix[..10] != MAGIC {
+        return Err(bad("not a vinbot snapshot (bad magic)"));
+    }
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&prefix[10..14]);
+    let format = u32::from_le_bytes(w);
+    if format != FORMAT {
+        return Err(bad(&format!(
+            "format version {format}, this build reads {FORMAT} (rebuild with `vinbot data build`)"
+        )));
+    }
+    w.copy_from_slice(&prefix[14..18]);
+    let id_len = u32::from_le_bytes(w) as usize;
+    if id_len > MAX_IDENTITY {
+        return Err(bad("truncated or damaged header"));
+    }
+    let mut id = vec![0u8; id_len];
+    f.read_exact(&mut id)
+        .map_err(|_| bad("truncated or damaged header"))?;
+    bincode::serde::decode_from_slice(&id, decode_config())
+        .map(|(id, _)| id)
+        .map_err(|e| bad(&format!("damaged identity in the header: {e}")))
 }

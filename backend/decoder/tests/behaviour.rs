@@ -94,11 +94,17 @@ fn snapshot_round_trips_and_rejects_damage() {
         loaded.with_clock(2026, 20_786).decode(vin, None),
         d.decode(vin, None)
     );
-    // Damaged content: the sections decode while the digest is computed, so damage anywhere (a length
-    // prefix included) must end in a clear error, never a panic or an absurd allocation.
+    // Damaged content: the sections decode while their checksums are computed, so damage anywhere (the
+    // header, a length prefix) must end in a clear error, never a panic or an absurd allocation.
+    // The header carries the identity: readable without loading the index.
+    assert_eq!(&Decoder::snapshot_identity(&path).unwrap(), d.identity());
     let bytes = std::fs::read(&path).unwrap();
-    let header = 38;
+    let id_len = u32::from_le_bytes(bytes[14..18].try_into().unwrap()) as usize;
+    let header = 18 + id_len + 24;
     for at in [
+        14,
+        20,
+        18 + id_len,
         header,
         header + 1,
         header + 7,
