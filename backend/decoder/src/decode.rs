@@ -930,24 +930,55 @@ fn eval_formula(formula: &str, x: &str) -> Option<f64> {
 }
 
 /// A conversion's result as vPIC prints it: rounded to 10 decimals, trailing zeros dropped.
+/// A conversion's result as vPIC prints it: rounded to 10 decimals, trailing zeros dropped.
 fn format_number(v: f64) -> String {
-    // Fast path: below 1e5 a float's ulp is under 1.5e-11, so when its shortest round-trip form has at
-    // most 10 decimals, that form is exactly what rounding to 10 decimals prints.
-    if v.is_finite() && v.abs() < 1e5 {
-        let mut buf = ryu::Buffer::new();
-        let short = buf.format_finite(v);
-        if !short.contains('e') {
-            let decimals = short.split_once('.').map_or(0, |(_, d)| d.len());
-            if decimals <= 10 {
-                let t = short.strip_suffix(".0").unwrap_or(short);
-                return if t == "-0" {
-                    "0".to_string()
-                } else {
-                    t.to_string()
-                };
-            }
-        }
+    format_fast(v).unwrap_or_else(|| format_exact(v))
+}
+
+/// The fast paths of [`format_number`]; `None` where only exact decimal expansion can tell.
+fn format_fast(v: f64) -> Option<String> {
+    if !v.is_finite() || v.abs() >= 1e5 {
+        return None;
     }
+    // Below 1e5 a float's ulp is under 1.5e-11: when its shortest round-trip form has at most 10
+    // decimals, that form is exactly what rounding to 10 decimals prints.
+    let mut buf = ryu::Buffer::new();
+    let short = buf.format_finite(v);
+    if !short.contains('e') && short.split_once('.').map_or(0, |(_, d)| d.len()) <= 10 {
+        let t = short.strip_suffix(".0").unwrap_or(short);
+        return Some(if t == "-0" {
+            "0".to_string()
+        } else {
+            t.to_string()
+        });
+    }
+    // Otherwise v * 1e10 (below 1e15, so within 0.0625 of the exact product) rounds to the same integer
+    // as the exact value unless it lies near a half: away from halves, that integer is the answer.
+    let scaled = v * 1e10;
+    let frac = scaled - scaled.trunc();
+    if (frac.abs() - 0.5).abs() < 0.1 {
+        return None;
+    }
+    let k = scaled.round() as i64;
+    if k == 0 {
+        return Some("0".to_string());
+    }
+    let (int, dec) = (
+        k.unsigned_abs() / 10_000_000_000,
+        k.unsigned_abs() % 10_000_000_000,
+    );
+    let sign = if k < 0 { "-" } else { "" };
+    let digits = format!("{dec:010}");
+    let digits = digits.trim_end_matches('0');
+    Some(if digits.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{digits}")
+    })
+}
+
+/// Rounding to 10 decimals by the standard library's exact formatting.
+fn format_exact(v: f64) -> String {
     let s = format!("{v:.10}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() || s == "-0" {
@@ -1017,7 +1048,7 @@ fn error_check(
         }
     }
     let n = if wmi.len() == 6 { 11 } else { 14 };
-    let mut corrected: Vec<u8> = Vec::new();
+    let mut corrected: Vec<u8> = Vec::with_capacity(16);
     let mut replacements = String::new();
     let mut errors = 0;
     let mut last_pos = 0usize;
@@ -1046,7 +1077,9 @@ fn error_check(
         }
     }
     let mut full: Vec<u8> = Vec::new();
-    if wmi.len() == 3 {
+    if errors == 0 {
+        // The common case: nothing to suggest (the corrected VIN is only shown with errors).
+    } else if wmi.len() == 3 {
         full.extend_from_slice(wmi.as_bytes());
         full.extend_from_slice(&corrected);
     } else {
@@ -1054,7 +1087,7 @@ fn error_check(
         full.extend_from_slice(&corrected);
         full.extend_from_slice(&wmi.as_bytes()[3.min(wmi.len())..]);
     }
-    if vb.len() > full.len() {
+    if errors > 0 && vb.len() > full.len() {
         let from = full.len();
         full.extend_from_slice(&vb[from..(from + 3).min(vb.len())]);
     }
@@ -1099,9 +1132,11 @@ fn error_check(
         out_bytes = replacements;
     }
 
-    // Positions no matched pattern key names.
+    // Positions no matched pattern key names (reported for invalid positions only, unless the data
+    // carries every element's patterns).
     let mut used = [0u64; 15];
-    for it in items {
+    let report_unused = data.full_patterns || !invalid_positions.is_empty();
+    for it in items.iter().filter(|_| report_unused) {
         if matches!(
             it.source,
             Source::Pattern | Source::EngineModel | Source::Formula | Source::Model
@@ -1114,7 +1149,7 @@ fn error_check(
     }
     let ubound = 11.min(vb.len());
     let mut unused_pos: Vec<String> = Vec::new();
-    for i in 4..=ubound {
+    for i in (4..=ubound).filter(|_| report_unused) {
         if !matches!(i, 4..=8 | 11) {
             continue;
         }
@@ -1152,6 +1187,14 @@ mod format_tests {
         } else {
             s.to_string()
         }
+    }
+
+    #[test]
+    fn both_fast_paths_are_taken() {
+        assert!(super::format_fast(4.951).is_some());
+        assert!(super::format_fast(350.0 * 0.016387064).is_some());
+        assert!(super::format_fast(5.7 * 61.02374).is_some());
+        assert!(super::format_fast(1e6).is_none());
     }
 
     #[test]
