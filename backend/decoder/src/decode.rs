@@ -8,7 +8,7 @@ use crate::errors::{
     self, ADDITIONAL_4, ADDITIONAL_5, INCOMPLETE_NOTE, MODEL_YEAR_NOTE, OFF_ROAD_NOTE,
 };
 use crate::keys::{KeyView, key_slots, slot};
-use crate::model::{Data, WmiRec};
+use crate::model::{Data, Upper, WmiRec};
 use crate::result::Source;
 use crate::vin::{self, CheckDigitRule};
 
@@ -480,25 +480,23 @@ pub(crate) fn core<'a>(
 
             // WMI facts.
             if let Some(vt) = w.vehicle_type_id
-                && let Some(name) = data.lookup_name("VehicleType", vt)
+                && let Some(name) = data.upper_name(Upper::VehicleType, vt)
             {
                 items.push(fact(
                     39,
                     vt.to_string(),
-                    name.to_uppercase(),
+                    Cow::Borrowed(name),
                     wmi,
                     100,
                     next(),
                 ));
             }
             let mfr = w.manufacturer_id;
-            let mfr_name = mfr.and_then(|m| data.lookup_name("Manufacturer", m));
+            let mfr_name = mfr.and_then(|m| data.upper_name(Upper::Manufacturer, m));
             items.push(Item {
                 element: 27,
                 attribute: Cow::Owned(mfr.map(|m| m.to_string()).unwrap_or_default()),
-                value: Some(Cow::Owned(
-                    mfr_name.map(str::to_uppercase).unwrap_or_default(),
-                )),
+                value: Some(Cow::Borrowed(mfr_name.unwrap_or_default())),
                 source: Source::Wmi,
                 priority: 100,
                 changed: None,
@@ -558,11 +556,11 @@ pub(crate) fn core<'a>(
                             .map(Vec::as_slice)
                             .unwrap_or(&[])
                         {
-                            if let Some(name) = data.lookup_name("Make", mk) {
+                            if let Some(name) = data.upper_name(Upper::Make, mk) {
                                 items.push(Item {
                                     element: 26,
                                     attribute: Cow::Owned(mk.to_string()),
-                                    value: Some(Cow::Owned(name.to_uppercase())),
+                                    value: Some(Cow::Borrowed(name)),
                                     source: Source::Model,
                                     priority: 1000,
                                     changed: None,
@@ -580,13 +578,13 @@ pub(crate) fn core<'a>(
                     let makes: Vec<(u32, &str)> = w
                         .makes
                         .iter()
-                        .filter_map(|&mk| data.lookup_name("Make", mk).map(|n| (mk, n)))
+                        .filter_map(|&mk| data.upper_name(Upper::Make, mk).map(|n| (mk, n)))
                         .collect();
                     if makes.len() == 1 {
                         items.push(fact(
                             26,
                             makes[0].0.to_string(),
-                            makes[0].1.to_uppercase(),
+                            Cow::Borrowed(makes[0].1),
                             wmi,
                             -100,
                             next(),
@@ -773,7 +771,7 @@ fn truncate(s: &str, n: usize) -> String {
 fn fact<'a>(
     element: u16,
     attribute: String,
-    value: String,
+    value: Cow<'a, str>,
     keys: &str,
     priority: i32,
     seq: u32,
@@ -781,7 +779,7 @@ fn fact<'a>(
     Item {
         element,
         attribute: Cow::Owned(attribute),
-        value: Some(Cow::Owned(value)),
+        value: Some(value),
         source: Source::Wmi,
         priority,
         changed: None,
@@ -893,7 +891,12 @@ fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>, next: &mut impl FnMut(
             continue;
         }
         let src = &items[src];
-        let result = eval_formula(&c.formula, &src.attribute)
+        let result = src
+            .attribute
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(|x| c.apply(x))
             .map(format_number)
             .unwrap_or_else(|| "0".to_string());
         let item = Item {
@@ -913,23 +916,6 @@ fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>, next: &mut impl FnMut(
     }
 }
 
-/// Evaluates vPIC's conversion formulas: `#x# op number`.
-fn eval_formula(formula: &str, x: &str) -> Option<f64> {
-    let x: f64 = x.trim().parse().ok()?;
-    let f = formula.replace("#x#", "").replace(' ', "");
-    let (op, rest) = f.split_at(1);
-    let n: f64 = rest.trim_end_matches('.').parse().ok()?;
-    let v = match op {
-        "/" => x / n,
-        "*" => x * n,
-        "+" => x + n,
-        "-" => x - n,
-        _ => return None,
-    };
-    v.is_finite().then_some(v)
-}
-
-/// A conversion's result as vPIC prints it: rounded to 10 decimals, trailing zeros dropped.
 /// A conversion's result as vPIC prints it: rounded to 10 decimals, trailing zeros dropped.
 fn format_number(v: f64) -> String {
     format_fast(v).unwrap_or_else(|| format_exact(v))

@@ -300,6 +300,32 @@ pub struct Conversion {
     pub to: u16,
     /// Formula text with `#x#`.
     pub formula: String,
+    /// The formula parsed on load: operator byte and the constant's bits (`None` = not understood).
+    #[serde(skip)]
+    pub parsed: Option<(u8, u64)>,
+}
+
+impl Conversion {
+    /// Parses vPIC's `#x# op number` formulas.
+    fn parse(formula: &str) -> Option<(u8, u64)> {
+        let f = formula.replace("#x#", "").replace(' ', "");
+        let op = *f.as_bytes().first()?;
+        let n: f64 = f.get(1..)?.trim_end_matches('.').parse().ok()?;
+        matches!(op, b'/' | b'*' | b'+' | b'-').then_some((op, n.to_bits()))
+    }
+
+    /// Applies the formula to a value.
+    pub fn apply(&self, x: f64) -> Option<f64> {
+        let (op, n) = self.parsed?;
+        let n = f64::from_bits(n);
+        let v = match op {
+            b'/' => x / n,
+            b'*' => x * n,
+            b'+' => x + n,
+            _ => x - n,
+        };
+        v.is_finite().then_some(v)
+    }
 }
 
 /// The whole index.
@@ -348,6 +374,21 @@ pub struct Data {
     /// Element ids in the order of NHTSA's flat `DecodeVinValues` object (alphabetical by code).
     #[serde(skip)]
     pub flat_order: Vec<u16>,
+    /// Upper-cased names of vehicle types, makes and WMI manufacturers, as vPIC prints these facts
+    /// (indexed by [`Upper`]); built on load so a decode copies none of them.
+    #[serde(skip)]
+    pub upper: [FastMap<u32, Box<str>>; 3],
+}
+
+/// The lookups whose names a decode prints upper-cased.
+#[derive(Debug, Clone, Copy)]
+pub enum Upper {
+    /// `VehicleType`.
+    VehicleType = 0,
+    /// `Manufacturer` (those of some WMI).
+    Manufacturer = 1,
+    /// `Make`.
+    Make = 2,
 }
 
 /// The place of `VIN` in `Data::flat_order`.
@@ -372,6 +413,30 @@ impl Data {
         for s in &mut self.schemas {
             s.derive();
         }
+        for c in &mut self.conversions {
+            c.parsed = Conversion::parse(&c.formula);
+        }
+        let wmi_manufacturers: std::collections::HashSet<u32> = self
+            .wmis
+            .values()
+            .filter_map(|w| w.manufacturer_id)
+            .collect();
+        let upper = |table: &str, keep: &dyn Fn(u32) -> bool| -> FastMap<u32, Box<str>> {
+            self.lookups
+                .get(table)
+                .map(|m| {
+                    m.iter()
+                        .filter(|(id, _)| keep(**id))
+                        .map(|(&id, n)| (id, n.to_uppercase().into_boxed_str()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        self.upper = [
+            upper("VehicleType", &|_| true),
+            upper("Manufacturer", &|id| wmi_manufacturers.contains(&id)),
+            upper("Make", &|_| true),
+        ];
         let max = self.elements.iter().map(|e| e.id).max().unwrap_or(0) as usize;
         self.element_pos = vec![u16::MAX; max + 1];
         for (i, e) in self.elements.iter().enumerate() {
@@ -433,6 +498,12 @@ impl Data {
         self.strings
             .get(i as usize)
             .unwrap_or_else(|| EMPTY.get_or_init(|| Arc::from("")))
+    }
+
+    /// The upper-cased name of a vehicle type, make or WMI manufacturer.
+    #[inline]
+    pub fn upper_name(&self, table: Upper, id: u32) -> Option<&str> {
+        self.upper[table as usize].get(&id).map(|s| &**s)
     }
 
     /// The name of a row of a lookup table.

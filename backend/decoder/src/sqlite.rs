@@ -492,6 +492,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
                 from: r.get::<_, i64>(1)? as u16,
                 to: r.get::<_, i64>(2)? as u16,
                 formula: r.get::<_, String>(3)?,
+                parsed: None,
             })
         })?;
         for c in rows {
@@ -581,6 +582,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
         element_text: Vec::new(),
         pattern_elements: Vec::new(),
         flat_order: Vec::new(),
+        upper: Default::default(),
         full_patterns,
     })
 }
