@@ -35,7 +35,8 @@ pub(crate) struct Item<'a> {
     pub value: Option<Cow<'a, str>>,
     pub source: Source,
     pub priority: i32,
-    pub changed: Option<i64>,
+    /// Rank of the row's change time (only its order matters).
+    pub changed: Option<u32>,
     pub pattern_id: Option<u32>,
     pub schema: Option<u32>,
     pub keys: Option<Cow<'a, str>>,
@@ -881,8 +882,8 @@ fn convert<'a>(data: &'a Data, items: &mut Vec<Item<'a>>, next: &mut impl FnMut(
             .cmp(&a.priority)
             .then_with(|| {
                 b.changed
-                    .unwrap_or(i64::MAX)
-                    .cmp(&a.changed.unwrap_or(i64::MAX))
+                    .unwrap_or(u32::MAX)
+                    .cmp(&a.changed.unwrap_or(u32::MAX))
             })
             .then_with(|| ca.id.cmp(&cb.id))
     });

@@ -163,8 +163,9 @@ pub struct PatternRec {
     pub element: u16,
     /// `Pattern.AttributeId`, interned.
     pub attribute: u32,
-    /// `coalesce(UpdatedOn, CreatedOn)` in microseconds since 1970 (0 when unknown).
-    pub changed: i64,
+    /// Rank of `coalesce(UpdatedOn, CreatedOn)` among the data's change times (0 = unknown or oldest):
+    /// only its order matters.
+    pub changed: u32,
 }
 
 /// A distinct key of a schema with the patterns it carries; its text and constraints live in the schema's
@@ -285,8 +286,8 @@ pub struct EnginePatternRec {
     pub element: u16,
     /// Interned attribute.
     pub attribute: u32,
-    /// Change time (µs since 1970).
-    pub changed: i64,
+    /// Rank of the change time, in the same order as [`PatternRec::changed`].
+    pub changed: u32,
 }
 
 /// A unit conversion (`Conversion`).

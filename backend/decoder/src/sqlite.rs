@@ -210,6 +210,29 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
             });
         }
     }
+    // Change times are only ever compared (vPIC ranks newer rows first), so rows store their rank among
+    // every distinct change time of VIN and engine-model patterns: 4 bytes instead of 8 per row.
+    let change_ranks = {
+        let mut times: Vec<i64> = vec![0];
+        let mut collect = |sql: &str| -> rusqlite::Result<()> {
+            let mut stmt = conn.prepare(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(t) = r.get::<_, Option<String>>(0)? {
+                    times.push(parse_timestamp(&t));
+                }
+            }
+            Ok(())
+        };
+        collect("SELECT DISTINCT coalesce(UpdatedOn, CreatedOn) FROM Pattern")?;
+        if table_exists(conn, "EngineModelPattern")? {
+            collect("SELECT DISTINCT coalesce(UpdatedOn, CreatedOn) FROM EngineModelPattern")?;
+        }
+        times.sort_unstable();
+        times.dedup();
+        times
+    };
+    let rank_of = |t: i64| -> u32 { change_ranks.binary_search(&t).unwrap_or(0) as u32 };
     let mut data_date_us = 0i64;
     {
         // Collect per schema: key text -> patterns.
@@ -247,7 +270,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
                     id,
                     element,
                     attribute,
-                    changed,
+                    changed: rank_of(changed),
                 });
         }
         for (si, map) in per_schema.into_iter().enumerate() {
@@ -476,7 +499,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
                     id,
                     element,
                     attribute,
-                    changed: changed.map(|s| parse_timestamp(&s)).unwrap_or(0),
+                    changed: rank_of(changed.map(|s| parse_timestamp(&s)).unwrap_or(0)),
                 });
         }
     }
