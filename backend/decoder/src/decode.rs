@@ -390,12 +390,7 @@ pub(crate) fn core<'a>(
                     if k.never || k.len > key_len {
                         continue;
                     }
-                    let c0 = k.cons_start as usize;
-                    let cons = s
-                        .constraints
-                        .get(c0..c0 + k.cons_len as usize)
-                        .unwrap_or(&[]);
-                    if !cons.iter().all(|c| c.allows(&slots)) {
+                    if !s.constraints_of(k).iter().all(|c| c.allows(&slots)) {
                         continue;
                     }
                     let kv = s.key(k);

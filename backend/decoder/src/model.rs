@@ -227,13 +227,8 @@ impl Schema {
         self.has_formula = self.keys.iter().any(|k| k.formula);
         let mut reach = [0u64; 5];
         for k in self.keys.iter().filter(|k| !k.never) {
-            let c0 = k.cons_start as usize;
-            let cons = self
-                .constraints
-                .get(c0..c0 + k.cons_len as usize)
-                .unwrap_or(&[]);
             let mut key_reach = [u64::MAX; 5];
-            for c in cons {
+            for c in self.constraints_of(k) {
                 if let Some(r) = (c.pos() as usize)
                     .checked_sub(1)
                     .and_then(|i| key_reach.get_mut(i))
@@ -259,17 +254,22 @@ impl Schema {
 }
 
 impl Schema {
+    /// The constraints of one of its keys.
+    #[inline]
+    pub fn constraints_of(&self, k: &KeyRec) -> &[Constraint] {
+        let c = k.cons_start as usize;
+        self.constraints
+            .get(c..c + k.cons_len as usize)
+            .unwrap_or(&[])
+    }
+
     /// A view of one of its keys.
     #[inline]
     pub fn key<'a>(&'a self, k: &KeyRec) -> KeyView<'a> {
         let t = k.text_start as usize;
-        let c = k.cons_start as usize;
         KeyView {
             text: self.key_text.get(t..t + k.text_len as usize).unwrap_or(""),
-            constraints: self
-                .constraints
-                .get(c..c + k.cons_len as usize)
-                .unwrap_or(&[]),
+            constraints: self.constraints_of(k),
             len: k.len,
             formula: k.formula,
             never: k.never,

@@ -180,6 +180,68 @@ pub fn write(data: &Data, path: &Path) -> Result<(), DataError> {
     std::fs::rename(&tmp, path).map_err(io)
 }
 
+/// A snapshot's header: the identity, the section lengths and their CRCs.
+struct Header {
+    identity: DataIdentity,
+    /// Bytes before section A.
+    len: u64,
+    la: u64,
+    lb: u64,
+    crc_a: u32,
+    crc_b: u32,
+}
+
+fn u32_of(b: &[u8]) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(b);
+    u32::from_le_bytes(w)
+}
+
+fn u64_of(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(b);
+    u64::from_le_bytes(w)
+}
+
+/// Reads and checks the header (magic, format, identity) from the start of `file` of `size` bytes.
+fn read_header(path: &Path, file: &mut std::fs::File, size: u64) -> Result<Header, DataError> {
+    let bad = |m: &str| DataError::Snapshot(path.to_path_buf(), m.to_string());
+    let io = |e| DataError::Io(path.to_path_buf(), e);
+    let mut prefix = [0u8; PREFIX];
+    if size < PREFIX as u64 {
+        return Err(bad("not a vinbot snapshot (bad magic)"));
+    }
+    file.read_exact(&mut prefix).map_err(io)?;
+    if &prefix[..10] != MAGIC {
+        return Err(bad("not a vinbot snapshot (bad magic)"));
+    }
+    let format = u32_of(&prefix[10..14]);
+    if format != FORMAT {
+        return Err(bad(&format!(
+            "format version {format}, this build reads {FORMAT} (rebuild with `vinbot data build`)"
+        )));
+    }
+    let id_len = u32_of(&prefix[14..18]) as usize;
+    let len = PREFIX + id_len + TAIL;
+    if id_len > MAX_IDENTITY || size < len as u64 {
+        return Err(bad("truncated or damaged header"));
+    }
+    let mut rest = vec![0u8; id_len + TAIL];
+    file.read_exact(&mut rest).map_err(io)?;
+    let (id_bytes, tail) = rest.split_at(id_len);
+    let identity: DataIdentity = bincode::serde::decode_from_slice(id_bytes, decode_config())
+        .map(|(id, _)| id)
+        .map_err(|e| bad(&format!("damaged identity in the header: {e}")))?;
+    Ok(Header {
+        identity,
+        len: len as u64,
+        la: u64_of(&tail[0..8]),
+        lb: u64_of(&tail[8..16]),
+        crc_a: u32_of(&tail[16..20]),
+        crc_b: u32_of(&tail[20..24]),
+    })
+}
+
 /// Reads and validates a snapshot.
 ///
 /// The file is never held in memory whole: the two sections decode on two threads from their own
@@ -200,44 +262,15 @@ pub fn read(path: &Path) -> Result<Data, DataError> {
     };
     let mut file = open()?;
     let size = file.metadata().map_err(io)?.len();
-    let mut prefix = [0u8; PREFIX];
-    if size < PREFIX as u64 {
-        return Err(bad("not a vinbot snapshot (bad magic)"));
-    }
-    file.read_exact(&mut prefix).map_err(io)?;
-    if &prefix[..10] != MAGIC {
-        return Err(bad("not a vinbot snapshot (bad magic)"));
-    }
-    let u32_of = |b: &[u8]| {
-        let mut w = [0u8; 4];
-        w.copy_from_slice(b);
-        u32::from_le_bytes(w)
-    };
-    let u64_of = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(b);
-        u64::from_le_bytes(w)
-    };
-    let format = u32_of(&prefix[10..14]);
-    if format != FORMAT {
-        return Err(bad(&format!(
-            "format version {format}, this build reads {FORMAT} (rebuild with `vinbot data build`)"
-        )));
-    }
-    let id_len = u32_of(&prefix[14..18]) as usize;
-    let header = PREFIX + id_len + TAIL;
-    if id_len > MAX_IDENTITY || size < header as u64 {
-        return Err(bad("truncated or damaged header"));
-    }
-    let mut rest = vec![0u8; id_len + TAIL];
-    file.read_exact(&mut rest).map_err(io)?;
-    let (id_bytes, tail) = rest.split_at(id_len);
-    let identity: DataIdentity = bincode::serde::decode_from_slice(id_bytes, decode_config())
-        .map(|(id, _)| id)
-        .map_err(|e| bad(&format!("damaged identity in the header: {e}")))?;
-    let (la, lb) = (u64_of(&tail[0..8]), u64_of(&tail[8..16]));
-    let (crc_a, crc_b) = (u32_of(&tail[16..20]), u32_of(&tail[20..24]));
-    let body = size - header as u64;
+    let Header {
+        identity,
+        len: header,
+        la,
+        lb,
+        crc_a,
+        crc_b,
+    } = read_header(path, &mut file, size)?;
+    let body = size - header;
     if body != la.saturating_add(lb) {
         return Err(bad(&format!(
             "truncated: header says {} bytes of data, file has {body}",
@@ -246,8 +279,7 @@ pub fn read(path: &Path) -> Result<Data, DataError> {
     }
     let section = |offset: u64, len: u64| -> Result<_, DataError> {
         let mut f = open()?;
-        f.seek(SeekFrom::Start(header as u64 + offset))
-            .map_err(io)?;
+        f.seek(SeekFrom::Start(header + offset)).map_err(io)?;
         Ok(Section::new(f.take(len)))
     };
     let (mut ra, mut rb) = (section(0, la)?, section(la, lb)?);
@@ -275,31 +307,8 @@ pub fn read(path: &Path) -> Result<Data, DataError> {
 
 /// The identity in a snapshot's header (source, data date, digest), without loading the index.
 pub fn identity(path: &Path) -> Result<DataIdentity, DataError> {
-    let bad = |m: &str| DataError::Snapshot(path.to_path_buf(), m.to_string());
-    let mut f = std::fs::File::open(path).map_err(|e| DataError::Io(path.to_path_buf(), e))?;
-    let mut prefix = [0u8; PREFIX];
-    f.read_exact(&mut prefix)
-        .map_err(|_| bad("not a vinbot snapshot (bad magic)"))?;
-    if &prefix[..10] != MAGIC {
-        return Err(bad("not a vinbot snapshot (bad magic)"));
-    }
-    let mut w = [0u8; 4];
-    w.copy_from_slice(&prefix[10..14]);
-    let format = u32::from_le_bytes(w);
-    if format != FORMAT {
-        return Err(bad(&format!(
-            "format version {format}, this build reads {FORMAT} (rebuild with `vinbot data build`)"
-        )));
-    }
-    w.copy_from_slice(&prefix[14..18]);
-    let id_len = u32::from_le_bytes(w) as usize;
-    if id_len > MAX_IDENTITY {
-        return Err(bad("truncated or damaged header"));
-    }
-    let mut id = vec![0u8; id_len];
-    f.read_exact(&mut id)
-        .map_err(|_| bad("truncated or damaged header"))?;
-    bincode::serde::decode_from_slice(&id, decode_config())
-        .map(|(id, _)| id)
-        .map_err(|e| bad(&format!("damaged identity in the header: {e}")))
+    let io = |e| DataError::Io(path.to_path_buf(), e);
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    Ok(read_header(path, &mut file, size)?.identity)
 }
