@@ -5,7 +5,8 @@
 #
 #   docker build -t vinbot .                     # API only (the page lives on Vercel)
 #   docker build --target unified -t vinbot .    # API + the web page at / (FRONTEND_DIR)
-#   docker run --rm -p 8080:8080 vinbot
+#   docker run --rm -p 8080:8080 -e DASHBOARD_SECRET_KEY="$(openssl rand -hex 32)" vinbot
+#     (APP_ENV=production is baked in, so the signing key is required; or -e APP_ENV=development)
 #
 # Stages: vpic-data (npm: fetch the vPIC SQLite) -> builder (cargo: the binary, then `vinbot data build`)
 # -> runtime (binary + snapshot) -> unified (runtime + frontend/) -> api (the default, last stage).
@@ -42,6 +43,8 @@ COPY .cargo .cargo
 COPY backend/decoder/Cargo.toml backend/decoder/Cargo.toml
 COPY backend/migration/Cargo.toml backend/migration/Cargo.toml
 COPY backend/server/Cargo.toml backend/server/Cargo.toml
+COPY backend/vpic-dump/Cargo.toml backend/vpic-dump/Cargo.toml
+COPY backend/testkit/Cargo.toml backend/testkit/Cargo.toml
 # Stubs: a lib and a main per crate, plus any file a manifest names explicitly ([[bin]]/[[test]]/[[bench]]).
 RUN set -eu; \
     for manifest in backend/*/Cargo.toml; do \
@@ -68,6 +71,14 @@ RUN find backend -name '*.rs' -exec touch {} + \
 COPY --from=vpic-data /data/vpic.lite.db /data/vpic.lite.db
 RUN VINBOT_DATA_DIR=/data vinbot data build \
  && test -s /data/vpic.snapshot
+# Optionally bake NHTSA's full monthly dump in instead (`--build-arg VPIC_MONTH=2026_10`; needs network
+# to NHTSA at build time; VPIC_DOWNLOAD_URL overrides the download page). Empty: the npm file above.
+ARG VPIC_MONTH=
+ARG VPIC_DOWNLOAD_URL=https://vpic.nhtsa.dot.gov/api/
+RUN if [ -n "$VPIC_MONTH" ]; then \
+      VINBOT_DATA_DIR=/data vinbot data update --month "$VPIC_MONTH" --url "$VPIC_DOWNLOAD_URL" \
+      && rm -f /data/vpic.snapshot.prev; \
+    fi
 
 ############################################################################################################
 # 3. Runtime: CA certificates (outbound TLS to Telegram, Sentry, Upstash, managed PostgreSQL) and nothing else.
@@ -83,10 +94,12 @@ RUN apt-get update \
 
 COPY --from=builder /usr/local/bin/vinbot /usr/local/bin/vinbot
 # Snapshot only: the 70 MB SQLite stays in the build stage. Owned by root and read-only for the server;
-# /data itself is writable so the default SQLite database (DATABASE_URL unset) can live there.
+# /data itself is writable so the default SQLite database (DATABASE_URL unset) can live there: the user has
+# no home, so XDG_DATA_HOME puts it at /data/vinbot/vinbot.db (lost with the container; see docs/DEPLOY.md).
 COPY --from=builder /data/vpic.snapshot /data/vpic.snapshot
 
 ENV VINBOT_DATA_DIR=/data \
+    XDG_DATA_HOME=/data \
     LOG_FORMAT=json \
     APP_ENV=production \
     PORT=8080 \

@@ -27,6 +27,15 @@ ensure_nextest() {
   fi
 }
 
+# cargo-deny, pinned: 0.20.2 builds with the workspace's Rust (1.95; it needs 1.88).
+CARGO_DENY_VERSION=0.20.2
+ensure_cargo_deny() {
+  if ! cargo deny --version 2>/dev/null | grep -qx "cargo-deny $CARGO_DENY_VERSION"; then
+    say "installing cargo-deny $CARGO_DENY_VERSION"
+    cargo install --locked "cargo-deny@$CARGO_DENY_VERSION" >/dev/null || die "cargo install cargo-deny failed"
+  fi
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
 }

@@ -4,7 +4,7 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, trackPageErrors, screenshot, freePort, FRONTEND_DIR } from './harness.js';
+import { launchBrowser, trackPageErrors, screenshot, unusedPort, FRONTEND_DIR } from './harness.js';
 import { startStaticServer } from './static-server.js';
 import { addConnectSrc, renderConfig } from '../scripts/write-config.js';
 
@@ -14,7 +14,7 @@ let browser;
 let site;
 
 before(async () => {
-  const deadApi = `http://127.0.0.1:${await freePort()}`;
+  const deadApi = `http://127.0.0.1:${await unusedPort()}`;
   site = await startStaticServer({
     root: FRONTEND_DIR,
     override: (p) => (p === '/config.js' ? renderConfig(deadApi) : undefined),

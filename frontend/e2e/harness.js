@@ -1,5 +1,6 @@
-// End-to-end harness: starts the real `vinbot serve` on an unused loopback port with its own SQLite
-// database, waits for /health/ready, and launches Debian's Chromium through playwright-core.
+// End-to-end harness: starts the real `vinbot serve` on port 0 (the OS picks a free port and the server
+// keeps it; its address is read from the server's "listening" log line) with its own SQLite database, waits
+// for /health/ready, and launches Debian's Chromium through playwright-core.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, access, mkdir } from 'node:fs/promises';
@@ -13,8 +14,12 @@ export const FRONTEND_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.
 export const OUTPUT_DIR = path.join(FRONTEND_DIR, 'test-output');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** @returns {Promise<number>} a port the OS just handed out and released */
-export async function freePort() {
+/**
+ * A port nothing listens on, for a dead address (the API-down test). Never for a server: between release
+ * and use another process may take it; servers bind port 0 themselves.
+ * @returns {Promise<number>} a port the OS just handed out and released
+ */
+export async function unusedPort() {
   const srv = net.createServer();
   await new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(undefined)));
   const { port } = /** @type {net.AddressInfo} */ (srv.address());
@@ -53,41 +58,80 @@ export async function poll(check, { timeoutMs, intervalMs = 100, what }) {
  * @property {() => Promise<void>} stop
  */
 
+/** The server's own log line once it is bound (ours, not poem's line of the metrics listener). */
+const LISTENING = { target: 'vinbot_server::startup', message: 'listening' };
+
 /**
- * Start `vinbot serve` serving frontend/ at / (FRONTEND_DIR) with CORS for `allowedOrigins`.
- * @param {{allowedOrigins?: string[]}} [opts]
+ * The bound port from a JSON log line of `vinbot serve`, or null when the line is another one.
+ * @param {string} line
+ * @returns {number | null}
+ */
+export function listeningPort(line) {
+  /** @type {{target?: unknown, message?: unknown, addr?: unknown}} */
+  let entry;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (entry.target !== LISTENING.target || entry.message !== LISTENING.message || typeof entry.addr !== 'string') return null;
+  const port = Number(entry.addr.slice(entry.addr.lastIndexOf(':') + 1));
+  return Number.isInteger(port) && port > 0 ? port : null;
+}
+
+/**
+ * Start `vinbot serve` serving frontend/ at / (FRONTEND_DIR) with CORS for `allowedOrigins`; `env` overrides
+ * the test defaults (e.g. a rate limit). The page's own origin needs no listing: the server passes
+ * same-origin requests (Origin equal to Host).
+ * @param {{allowedOrigins?: string[], env?: Record<string, string>}} [opts]
  * @returns {Promise<Backend>}
  */
-export async function startBackend({ allowedOrigins = [] } = {}) {
+export async function startBackend({ allowedOrigins = [], env: overrides = {} } = {}) {
   const bin = process.env.VINBOT_BIN ?? path.resolve(FRONTEND_DIR, '../target/debug/vinbot');
   try {
     await access(bin);
   } catch {
     throw new Error(`vinbot binary not found at ${bin}: build it (cargo build -p vinbot-server) or set VINBOT_BIN`);
   }
-  const port = await freePort();
-  const metricsPort = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
   const dataTmp = await mkdtemp(path.join(tmpdir(), 'vinbot-e2e-'));
   let output = '';
   /** @type {NodeJS.ProcessEnv} */
   const env = {
     ...process.env,
-    PORT: String(port),
-    METRICS_PORT: String(metricsPort),
+    PORT: '0',
+    METRICS_PORT: '0',
     FRONTEND_DIR,
-    // The page's own origin is listed too: browsers send Origin on same-origin POSTs.
-    DASHBOARD_ALLOWED_ORIGINS: [origin, `http://localhost:${port}`, ...allowedOrigins].join(','),
+    DASHBOARD_ALLOWED_ORIGINS: allowedOrigins.join(','),
     DATABASE_URL: `sqlite://${path.join(dataTmp, 'e2e.db')}?mode=rwc`,
     RATE_LIMIT_ANON_PER_MINUTE: '100000',
     RATE_LIMIT_KEY_PER_MINUTE: '100000',
+    // JSON lines: the bound address is read from the "listening" line.
     LOG_FORMAT: 'json',
+    RUST_LOG: 'info',
+    // The page's statistics tab works without signing in, as with scripts/run.
+    STATS_PUBLIC: 'true',
+    ...overrides,
   };
   // Defaults only: no Redis, bot or Sentry from the developer's shell leak into the test server.
-  for (const key of ['REDIS_URL', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'SENTRY_DSN']) delete env[key];
+  for (const key of ['REDIS_URL', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_BOT_USERNAME', 'ADMIN_TELEGRAM_IDS', 'SENTRY_DSN']) delete env[key];
+  // Overrides win over the clean-up above (tests that turn the bot or sign-in on).
+  Object.assign(env, overrides);
   const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** @type {(port: number) => void} */
+  let bound = () => {};
+  /** @type {Promise<number>} */
+  const port = new Promise((resolve) => { bound = resolve; });
+  let partial = '';
   child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => {
+    output += d;
+    const lines = (partial + d).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const p = listeningPort(line);
+      if (p !== null) bound(p);
+    }
+  });
   /** @type {string | null} */
   let exited = null;
   child.on('exit', (code, signal) => { exited = `exited with ${code ?? signal}`; });
@@ -102,17 +146,22 @@ export async function startBackend({ allowedOrigins = [] } = {}) {
     }
     await rm(dataTmp, { recursive: true, force: true });
   };
+  /** @type {number | null} */
+  let listening = null;
+  port.then((p) => { listening = p; });
+  const origin = () => `http://127.0.0.1:${listening}`;
   try {
     await poll(async () => {
       if (exited) throw new Error(`vinbot ${exited}:\n${output.slice(-4000)}`);
-      const res = await fetch(`${origin}/health/ready`);
+      if (listening === null) return false;
+      const res = await fetch(`${origin()}/health/ready`);
       return res.ok;
-    }, { timeoutMs: Number(process.env.E2E_READY_TIMEOUT_MS ?? 180_000), what: `${origin}/health/ready` });
+    }, { timeoutMs: Number(process.env.E2E_READY_TIMEOUT_MS ?? 180_000), what: 'vinbot serve to listen and be ready' });
   } catch (err) {
     await stop();
     throw new Error(`${/** @type {Error} */ (err).message}\n--- vinbot output ---\n${output.slice(-4000)}`);
   }
-  return { origin, logs: () => output, stop };
+  return { origin: origin(), logs: () => output, stop };
 }
 
 /**

@@ -48,6 +48,10 @@ describe('decode view', () => {
     assert.equal(await facts.getByText('HONDA', { exact: true }).count(), 1);
     assert.equal(new URL(page.url()).searchParams.get('vin'), '1HGCM82633A004352');
     assert.equal(await page.getByRole('list', { name: 'VIN anatomy' }).getByRole('listitem').count(), 6);
+    // Definition lists hold their terms as elements, never as the text of an array.
+    assert.equal(await page.locator('.anatomy-help dl > dt').count(), 6);
+    assert.ok(await page.locator('.prov dl > dt').count() > 0, 'provenance terms');
+    assert.equal(await page.getByText('[object HTMLElement]').count(), 0);
     await screenshot(page, 'decode');
     // The shared URL decodes by itself, and the VIN is now in the recent list.
     const shared = await openPage('/?vin=1HGCM82633A004352');
@@ -147,6 +151,18 @@ describe('statistics dashboard', () => {
     const makes = page.getByRole('img', { name: /^Top makes:/ });
     assert.match(await makes.getAttribute('aria-labelledby').then((id) => page.locator(`#${id}`).textContent()) ?? '', /HONDA|MITSUBISHI|AUDI/);
     assert.ok(await makes.locator('rect').count() >= 1);
+    // Every bar row carries its full label as a tooltip (labels are clipped to the label column).
+    const models = page.getByRole('img', { name: /^Top models:/ });
+    const rowsWithTip = await models.locator('g.bar-row').evaluateAll((gs) => gs.map((g) => ({
+      tip: g.querySelector(':scope > title')?.textContent ?? '',
+      label: g.querySelector('text.bar-label')?.textContent ?? '',
+    })));
+    assert.ok(rowsWithTip.length >= 1);
+    for (const { tip, label } of rowsWithTip) assert.ok(tip.startsWith(label.replace(/…$/, '')) && /: \d/.test(tip), `${label} / ${tip}`);
+    // Decodes take microseconds: the latency says so instead of "0.00 ms".
+    const median = await page.locator('.kpi', { hasText: 'Median latency' }).locator('dd').textContent() ?? '';
+    assert.match(median, /^(< 1 µs|[\d.]+ (µs|ms|s))$/);
+    assert.doesNotMatch(median, /^0\.00 ms$/);
     await page.getByRole('img', { name: /^Error codes:/ }).waitFor();
     assert.match(await page.locator('.kpi', { hasText: 'Clean-decode rate' }).locator('dd').textContent() ?? '', /%/);
     await screenshot(page, 'stats');

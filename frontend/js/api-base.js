@@ -6,6 +6,7 @@
  */
 export async function loadApiBase() {
   try {
+    // @ts-ignore -- config.js is written at deploy time and is absent in the repository.
     const config = await import('../config.js');
     const base = typeof config.API_BASE_URL === 'string' ? config.API_BASE_URL.trim() : '';
     return base.replace(/\/+$/, '');

@@ -1,11 +1,17 @@
 //! Decodes `VIN` or `VIN,year` lines from a file (or stdin) into flat JSON Lines — the engine alone,
 //! for parity work without the server: `cargo run --release -p vinbot-decoder --example decode_file -- FILE`.
+//! `--full` writes the whole decode (values in order, provenance, codes, check digit) instead: the output to
+//! compare when a change must leave results byte-identical.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let full = args.first().is_some_and(|a| a == "--full");
+    if full {
+        args.remove(0);
+    }
     let dir = std::env::var("VINBOT_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
@@ -40,6 +46,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 repairs: false,
             },
         );
+        if full {
+            writeln!(out, "{}", serde_json::to_string(&d)?)?;
+            n += 1;
+            continue;
+        }
         let map: serde_json::Map<String, serde_json::Value> = decoder
             .flat_values(&d)
             .into_iter()

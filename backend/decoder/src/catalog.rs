@@ -1,8 +1,16 @@
 //! Reference queries over the index: WMIs, makes, models, manufacturers, elements and their values
 //! (what NHTSA's `GetAllMakes`, `GetModelsForMake`, `DecodeWMI`, ... answer).
 
+use std::collections::HashMap;
+
 use crate::Decoder;
-use crate::model::{ElementInfo, MakeInfo, ManufacturerInfo, ModelInfo, WmiInfo};
+use crate::model::{
+    Data, ElementInfo, FastMap, MakeInfo, ManufacturerInfo, ModelInfo, ModelTypeRec, WmiInfo,
+    WmiRec,
+};
+
+/// The Model element: its pattern values are `Model.Id`s.
+const MODEL: u16 = 28;
 
 fn contains_ci(hay: &str, needle: &str) -> bool {
     hay.to_lowercase().contains(&needle.to_lowercase())
@@ -171,4 +179,177 @@ impl Decoder {
         v.dedup();
         v
     }
+
+    /// Makes of a manufacturer's WMIs whose schemas are linked for a model year (vPIC's "Year From" and
+    /// "Year To" of `GetMakesForManufacturerAndYear`, as the WMI-schema links give them), by id.
+    pub fn makes_for_manufacturer_year(&self, manufacturer_id: u32, year: u16) -> Vec<MakeInfo> {
+        let d = self.data();
+        let ids = d
+            .wmis
+            .values()
+            .filter(|r| r.manufacturer_id == Some(manufacturer_id))
+            .filter(|r| r.links.iter().any(|l| l.covers(Some(year))))
+            .flat_map(wmi_makes);
+        self.make_infos(ids)
+    }
+
+    /// Makes of the WMIs whose vehicle type name contains `type_name` (case-insensitive), with that
+    /// type: (make, type id, type name), by make id then type id.
+    pub fn makes_for_vehicle_type(&self, type_name: &str) -> Vec<(MakeInfo, u32, String)> {
+        let d = self.data();
+        let types = self.vehicle_types_named(type_name);
+        let mut pairs: Vec<(u32, u32)> = d
+            .wmis
+            .values()
+            .filter_map(|r| Some((r, r.vehicle_type_id?)))
+            .filter(|(_, t)| types.iter().any(|(id, _)| id == t))
+            .flat_map(|(r, t)| wmi_makes(r).map(move |m| (m, t)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+            .into_iter()
+            .filter_map(|(m, t)| {
+                let make = d.lookup_name("Make", m)?;
+                let ty = types.iter().find(|(id, _)| *id == t)?;
+                Some((
+                    MakeInfo {
+                        id: m,
+                        name: make.to_string(),
+                    },
+                    t,
+                    ty.1.clone(),
+                ))
+            })
+            .collect()
+    }
+
+    /// Vehicle types whose name contains `name` (trimmed, case-insensitive): (id, name), by id.
+    pub fn vehicle_types_named(&self, name: &str) -> Vec<(u32, String)> {
+        let name = name.trim();
+        let mut v: Vec<(u32, String)> = self
+            .data()
+            .lookups
+            .get("VehicleType")
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, n)| contains_ci(n, name))
+                    .map(|(&id, n)| (id, n.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    /// Models of a make under the vehicle types named like `type_name`, optionally only those whose
+    /// schemas cover a model year: (model, type id, type name), by model id then type id (as vPIC).
+    pub fn models_for_make_type(
+        &self,
+        make_id: u32,
+        year: Option<u16>,
+        type_name: &str,
+    ) -> Vec<(ModelInfo, u32, String)> {
+        let d = self.data();
+        let types = self.vehicle_types_named(type_name);
+        let make_name = d.lookup_name("Make", make_id).unwrap_or("").to_string();
+        let mut out: Vec<(ModelInfo, u32, String)> = model_types(d)
+            .get(&make_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|r| year.is_none_or(|y| y >= r.year_from && y <= r.year_to))
+            .filter_map(|r| {
+                let ty = types.iter().find(|(id, _)| *id == r.vehicle_type)?;
+                let name = d.models.get(&r.model)?;
+                Some((
+                    ModelInfo {
+                        id: r.model,
+                        name: name.clone(),
+                        make_id,
+                        make_name: make_name.clone(),
+                    },
+                    ty.0,
+                    ty.1.clone(),
+                ))
+            })
+            .collect();
+        out.sort_by_key(|m| (m.0.id, m.1));
+        out.dedup_by_key(|m| (m.0.id, m.1));
+        out
+    }
+
+    /// Makes by id, named, sorted by id, without repeats.
+    fn make_infos(&self, ids: impl Iterator<Item = u32>) -> Vec<MakeInfo> {
+        let d = self.data();
+        let mut ids: Vec<u32> = ids.collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .filter_map(|m| {
+                d.lookup_name("Make", m).map(|n| MakeInfo {
+                    id: m,
+                    name: n.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The makes of a WMI: `Wmi_Make` and `Wmi.MakeId`.
+fn wmi_makes(r: &WmiRec) -> impl Iterator<Item = u32> + '_ {
+    r.makes.iter().copied().chain(r.make_id)
+}
+
+/// The models of each make by vehicle type (built once per loaded data).
+fn model_types(d: &Data) -> &FastMap<u32, Vec<ModelTypeRec>> {
+    d.model_types.get_or_init(|| build_model_types(d))
+}
+
+/// For every WMI link: the models its schema names (Model patterns), under the WMI's vehicle type, for
+/// the link's years; the make is the model's (`Make_Model`). Year ranges merge as `make_models` does.
+fn build_model_types(d: &Data) -> FastMap<u32, Vec<ModelTypeRec>> {
+    let mut schema_models: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut acc: HashMap<(u32, u32, u32), (u16, u16)> = HashMap::new();
+    for r in d.wmis.values() {
+        let Some(vt) = r.vehicle_type_id else {
+            continue;
+        };
+        for l in &r.links {
+            let models = schema_models.entry(l.schema).or_insert_with(|| {
+                let mut v: Vec<u32> = d
+                    .schemas
+                    .get(l.schema as usize)
+                    .map(|s| s.patterns.as_slice())
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter(|p| p.element == MODEL)
+                    .filter_map(|p| d.string(p.attribute).parse().ok())
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            });
+            let span = (l.year_from, l.year_to.unwrap_or(9999));
+            for &m in models.iter() {
+                for &mk in d.model_makes.get(&m).map(Vec::as_slice).unwrap_or(&[]) {
+                    let e = acc.entry((mk, m, vt)).or_insert(span);
+                    *e = (e.0.min(span.0), e.1.max(span.1));
+                }
+            }
+        }
+    }
+    let mut out: FastMap<u32, Vec<ModelTypeRec>> = FastMap::default();
+    for ((mk, model, vehicle_type), (year_from, year_to)) in acc {
+        out.entry(mk).or_default().push(ModelTypeRec {
+            model,
+            vehicle_type,
+            year_from,
+            year_to,
+        });
+    }
+    for v in out.values_mut() {
+        v.sort_unstable_by_key(|r| (r.model, r.vehicle_type));
+    }
+    out
 }

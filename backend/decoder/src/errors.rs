@@ -2,6 +2,8 @@
 //! character check (`spVinDecode_ErrorCode`) that yields codes 2-5 and 14 with SuggestedVIN and
 //! PossibleValues.
 
+use crate::model::Data;
+
 /// One vPIC error code.
 pub struct ErrorCodeInfo {
     /// The code.
@@ -109,11 +111,44 @@ pub fn info(id: u16) -> Option<&'static ErrorCodeInfo> {
     ERROR_CODES.iter().find(|e| e.id == id)
 }
 
-/// Sum of the weights of a set of codes (`fErrorValue`).
-pub fn error_value(codes: &[u16]) -> i32 {
+/// Appended to code 0 when the VIN's check digit has a manufacturer's exception.
+pub const CHECK_DIGIT_EXCEPTION_NOTE: &str = " NOTE: Check Digit Exception - The check digit was given an exception based on data from the OEM indicating an error on production.";
+
+/// Sum of the weights of a set of codes (`fErrorValue`): the data's `ErrorCode` weights when it has the
+/// table, else the built-in ones.
+pub fn error_value(data: &Data, codes: &[u16]) -> i32 {
+    let table = &data.steps.error_codes;
+    if table.is_empty() {
+        return codes
+            .iter()
+            .filter_map(|&c| info(c))
+            .map(|e| e.weight)
+            .sum();
+    }
     codes
         .iter()
-        .filter_map(|&c| info(c))
+        .filter_map(|c| table.iter().find(|e| e.id == *c))
         .map(|e| e.weight)
         .sum()
+}
+
+/// The `ErrorText` of a code: the data's `ErrorCode` name when it has the table, else the built-in text.
+pub fn text(data: &Data, id: u16) -> Option<&str> {
+    match data.steps.error_codes.iter().find(|e| e.id == id) {
+        Some(e) => Some(&e.name),
+        None if data.steps.error_codes.is_empty() => info(id).map(|e| e.text.trim()),
+        None => None,
+    }
+}
+
+/// The `AdditionalErrorText` of codes 4 and 5: the data's when its `ErrorCode` row has one, else the
+/// built-in text (NHTSA's answers carry it although the published table leaves the column empty).
+pub fn additional(data: &Data, id: u16) -> &str {
+    let builtin = if id == 4 { ADDITIONAL_4 } else { ADDITIONAL_5 };
+    data.steps
+        .error_codes
+        .iter()
+        .find(|e| e.id == id)
+        .and_then(|e| e.additional.as_deref())
+        .unwrap_or(builtin)
 }

@@ -15,11 +15,14 @@
 #![deny(missing_docs)]
 
 mod catalog;
-mod decode;
+mod elements;
 mod errors;
+#[cfg(feature = "fixture")]
+pub mod fixture;
 pub mod keys;
 mod model;
 mod output;
+mod procedure;
 mod renames;
 mod repair;
 mod result;
@@ -115,6 +118,15 @@ impl Decoder {
         Ok(Decoder::new(data))
     }
 
+    /// Builds the index from a vPIC-layout SQLite file, naming its source `source` in the data identity
+    /// (e.g. `NHTSA vPIC 2026_10` for an imported monthly dump) instead of the file's name.
+    pub fn from_sqlite_as(path: &Path, source: &str) -> Result<Decoder, DataError> {
+        let mut data = sqlite::load(path)?;
+        data.identity.source = source.to_string();
+        snapshot::seal(&mut data);
+        Ok(Decoder::new(data))
+    }
+
     /// Loads a snapshot written by [`Decoder::write_snapshot`], validating header and digest.
     pub fn load_snapshot(path: &Path) -> Result<Decoder, DataError> {
         Ok(Decoder::new(snapshot::read(path)?))
@@ -203,10 +215,10 @@ impl Decoder {
         model_year: Option<u16>,
     ) -> Vec<(Option<u16>, PassScore)> {
         let vin = vin::normalize(input);
-        let (_, passes) = decode::decode_passes(self.data, &vin, model_year, self.clock());
+        let (_, passes) = procedure::decode_passes(self.data, &vin, model_year, self.clock());
         passes
             .iter()
-            .map(|p| (p.year, decode::pass_score(self.data, p, model_year)))
+            .map(|p| (p.year, procedure::pass_score(self.data, p, model_year)))
             .collect()
     }
 
@@ -214,8 +226,8 @@ impl Decoder {
         self.data
     }
 
-    pub(crate) fn clock(&self) -> decode::Clock {
-        decode::Clock {
+    pub(crate) fn clock(&self) -> procedure::Clock {
+        procedure::Clock {
             year: self.clock_year,
             day: self.clock_day,
         }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 /// A hash map with a fast, non-cryptographic hasher: the keys are the data's own (WMIs, ids), not input
 /// an attacker chooses, and lookups sit on every decode's path.
 pub type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -329,6 +330,95 @@ impl Conversion {
     }
 }
 
+/// A default value of an element for a vehicle type (`DefaultValue`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultRec {
+    /// `DefaultValue.ElementId`.
+    pub element: u16,
+    /// `DefaultValue.DefaultValue` (a lookup id for lookup elements).
+    pub value: Box<str>,
+}
+
+/// One vehicle-spec pattern (`VSpecSchemaPattern` with its `VehicleSpecPattern` rows): when every key row
+/// equals a decoded value, the value rows fill elements the VIN did not give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecPattern {
+    /// `VSpecSchemaPattern.Id`.
+    pub id: u32,
+    /// Key rows: element and lower-cased attribute.
+    pub keys: Vec<(u16, Box<str>)>,
+    /// Value rows.
+    pub values: Vec<SpecValue>,
+}
+
+/// A value row of a vehicle-spec pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecValue {
+    /// `VehicleSpecPattern.ElementId`.
+    pub element: u16,
+    /// `VehicleSpecPattern.AttributeId`, interned.
+    pub attribute: u32,
+    /// `coalesce(UpdatedOn, CreatedOn)` in µs since 1970 (`i64::MAX` when unknown: NHTSA sorts it first).
+    pub changed: i64,
+}
+
+/// A vehicle-spec schema (`VehicleSpecSchema` with its models and years).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecSchema {
+    /// `VehicleSpecSchema.Id`.
+    pub id: u32,
+    /// `VehicleSpecSchema.MakeId`.
+    pub make: u32,
+    /// `VehicleSpecSchema.VehicleTypeId`.
+    pub vehicle_type: Option<u32>,
+    /// `VehicleSpecSchema_Year` (empty: every year).
+    pub years: Vec<u16>,
+    /// Its patterns that have key rows, ascending by id.
+    pub patterns: Vec<SpecPattern>,
+}
+
+/// A row of `ErrorCode`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorCodeRec {
+    /// `ErrorCode.Id`.
+    pub id: u16,
+    /// `ErrorCode.Name`, trimmed.
+    pub name: Box<str>,
+    /// `ErrorCode.AdditionalErrorText`.
+    pub additional: Option<Box<str>>,
+    /// `ErrorCode.weight` (0 when empty).
+    pub weight: i32,
+}
+
+/// The tables of NHTSA's decoding steps that follow the patterns: default values, vehicle specs, VIN
+/// exceptions and the error codes. All empty when the data lacks them; `complete` says the data has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepTables {
+    /// The data carries `DefaultValue` and the vehicle-spec tables: the procedure runs those steps.
+    pub complete: bool,
+    /// Default values by vehicle type id.
+    #[serde(serialize_with = "sorted")]
+    pub defaults: FastMap<u32, Vec<DefaultRec>>,
+    /// Vehicle-spec schemas.
+    pub spec_schemas: Vec<SpecSchema>,
+    /// Vehicle-spec schemas (indexes into `spec_schemas`) by model id.
+    #[serde(serialize_with = "sorted")]
+    pub spec_by_model: FastMap<u32, Vec<u32>>,
+    /// VINs whose check digit the manufacturer got wrong in production (`VinException.CheckDigit`), sorted.
+    pub check_digit_exceptions: Vec<Box<str>>,
+    /// `ErrorCode` rows, ascending by id (empty: the decoder's built-in texts and weights).
+    pub error_codes: Vec<ErrorCodeRec>,
+}
+
+impl StepTables {
+    /// Whether a VIN has a check-digit exception.
+    pub fn check_digit_exception(&self, vin: &str) -> bool {
+        self.check_digit_exceptions
+            .binary_search_by(|v| (**v).cmp(vin))
+            .is_ok()
+    }
+}
+
 /// The whole index.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Data {
@@ -339,8 +429,10 @@ pub struct Data {
     /// Interned strings (pattern attributes).
     pub strings: Vec<Arc<str>>,
     /// Lookup tables by name: id → name.
+    #[serde(serialize_with = "sorted_nested")]
     pub lookups: FastMap<String, FastMap<u32, Arc<str>>>,
     /// WMIs by text.
+    #[serde(serialize_with = "sorted")]
     pub wmis: FastMap<String, WmiRec>,
     /// Schemas (a section of their own in the snapshot, decoded in parallel).
     #[serde(skip)]
@@ -348,21 +440,28 @@ pub struct Data {
     /// Makes, ascending by id.
     pub makes: Vec<MakeInfo>,
     /// Model names by id.
+    #[serde(serialize_with = "sorted")]
     pub models: FastMap<u32, String>,
     /// Makes of a model (`Make_Model`).
+    #[serde(serialize_with = "sorted")]
     pub model_makes: FastMap<u32, Vec<u32>>,
     /// Manufacturers, ascending by id.
     pub manufacturers: Vec<ManufacturerInfo>,
     /// Makes of a manufacturer (`Manufacturer_Make`).
+    #[serde(serialize_with = "sorted")]
     pub manufacturer_makes: FastMap<u32, Vec<u32>>,
     /// Engine-model patterns by lower-cased, trimmed engine model name.
+    #[serde(serialize_with = "sorted")]
     pub engine_models: FastMap<String, Vec<EnginePatternRec>>,
     /// Conversions, ascending by id.
     pub conversions: Vec<Conversion>,
     /// Model ids per make with the model years their schemas cover (`year_from`, `year_to`).
+    #[serde(serialize_with = "sorted")]
     pub make_models: FastMap<u32, Vec<(u32, u16, u16)>>,
     /// The data has patterns for every element (a full vPIC conversion), not only the lite subset.
     pub full_patterns: bool,
+    /// NHTSA's decoding tables beyond the patterns, empty when the data lacks them (the npm lite file).
+    pub steps: StepTables,
     /// Position of each element id in `elements` (`u16::MAX` = none); rebuilt on load.
     #[serde(skip)]
     pub element_pos: Vec<u16>,
@@ -379,6 +478,43 @@ pub struct Data {
     /// (indexed by [`Upper`]); built on load so a decode copies none of them.
     #[serde(skip)]
     pub upper: [FastMap<u32, Box<str>>; 3],
+    /// The models of each make with the vehicle types of the WMIs whose schemas name them; built on the
+    /// first catalog query that needs it (decodes never do), so loading stays as fast.
+    #[serde(skip)]
+    pub model_types: std::sync::OnceLock<FastMap<u32, Vec<ModelTypeRec>>>,
+}
+
+/// A model of a make under one vehicle type, with the model years its schemas cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelTypeRec {
+    /// `Model.Id`.
+    pub model: u32,
+    /// `VehicleType.Id` of a WMI linked to a schema that names the model.
+    pub vehicle_type: u32,
+    /// First model year.
+    pub year_from: u16,
+    /// Last model year (9999 = open).
+    pub year_to: u16,
+}
+
+/// Serialises a hash map in key order: the same index gives the same snapshot bytes (and digest), whatever
+/// order the map was filled in.
+fn sorted<K: Ord + Serialize, V: Serialize, S: serde::Serializer>(
+    map: &FastMap<K, V>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    map.iter().collect::<BTreeMap<_, _>>().serialize(s)
+}
+
+/// [`sorted`] for a map of maps (the lookup tables).
+fn sorted_nested<S: serde::Serializer>(
+    map: &FastMap<String, FastMap<u32, Arc<str>>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    map.iter()
+        .map(|(k, v)| (k, v.iter().collect::<BTreeMap<_, _>>()))
+        .collect::<BTreeMap<_, _>>()
+        .serialize(s)
 }
 
 /// The lookups whose names a decode prints upper-cased.
@@ -450,13 +586,13 @@ impl Data {
                 code: Arc::from(e.code.as_str()),
                 name: Arc::from(e.name.as_str()),
                 group: Arc::from(e.group.as_str()),
-                group_rank: crate::output::group_rank(&e.group),
+                group_rank: crate::elements::group_rank(&e.group),
             })
             .collect();
         self.pattern_elements = vec![false; max + 1];
         for e in &self.elements {
             self.pattern_elements[e.id as usize] =
-                e.decode && !e.private && !matches!(e.id, 26 | 27 | 29 | 39);
+                e.decode && !e.private && !crate::elements::NOT_FROM_PATTERNS.contains(&e.id);
         }
         let mut order: Vec<(String, u16)> = self
             .elements

@@ -25,6 +25,12 @@ pub enum Source {
     Input,
     /// Computed by the decoder (error codes, descriptor, suggested VIN).
     Decoder,
+    /// A vehicle-spec pattern of the make and model (NHTSA's `VehicleSpecPattern`), reached through
+    /// decoded values: a fact of the model, not read from the VIN's characters.
+    VehicleSpec,
+    /// The default of the vehicle type for an element nothing else gave (NHTSA's `DefaultValue`), e.g.
+    /// "Not Applicable": not a fact about the vehicle.
+    Default,
 }
 
 /// One decoded element value. Names, codes, keys and most values point into the loaded index (which
@@ -126,7 +132,8 @@ pub struct Repair {
 pub struct Decoded {
     /// The text as given.
     pub input: String,
-    /// The normalised VIN (trimmed, upper-case, spaces and dashes removed).
+    /// The normalised VIN ([`crate::vin::normalize`]: upper-case, without white space and the
+    /// separators `-`, `.` and `_`).
     pub vin: String,
     /// The model year the decode used.
     pub model_year: Option<u16>,

@@ -18,7 +18,7 @@ use crate::model::{Data, DataIdentity, Schema};
 
 const MAGIC: &[u8; 10] = b"VINBOTSNAP";
 /// Bump when the index layout changes: old snapshots are then rebuilt from the SQLite file.
-const FORMAT: u32 = 13;
+const FORMAT: u32 = 14;
 /// Magic, format and the identity's length.
 const PREFIX: usize = 10 + 4 + 4;
 /// Section lengths and CRCs, after the identity.

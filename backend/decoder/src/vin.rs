@@ -1,13 +1,102 @@
 //! VIN text rules of 49 CFR 565 and of NHTSA's decoder: normalisation, WMI, descriptor, check digit and
 //! the model-year code of position 10.
 
-/// Normalises user input the way people type VINs: trims, upper-cases, drops spaces, dashes and dots.
+/// Normalises user input the way people type VINs: trims, upper-cases, drops white space and the
+/// separators `-`, `.` and `_`. The one hygiene rule: the decoder, [`Vin::parse`] and the server's
+/// input checks all use it.
 pub fn normalize(input: &str) -> String {
+    if input.is_ascii() {
+        // The common case, byte by byte (ASCII white space is `\t`-`\r` and the space).
+        let mut out = String::with_capacity(input.len());
+        out.extend(
+            input
+                .bytes()
+                .filter(|c| !matches!(c, b'\t'..=b'\r' | b' ' | b'-' | b'.' | b'_'))
+                .map(|c| char::from(c.to_ascii_uppercase())),
+        );
+        return out;
+    }
     input
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '_'))
         .flat_map(char::to_uppercase)
         .collect()
+}
+
+/// Most characters a VIN has.
+pub const VIN_LEN: usize = 17;
+
+/// Input that can be decoded as a (possibly partial or mistyped) VIN: [`normalize`]d, 1 to 17
+/// characters of `A-Z`, `0-9` and the `*` wildcard. `I`, `O` and `Q` pass, as do wrong check
+/// digits: the decode reports them with its error codes (and may offer repairs).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Vin(String);
+
+/// Why an input cannot be a VIN at all (as opposed to a VIN that decodes with error codes).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VinError {
+    /// Nothing left after normalising.
+    #[error("VIN is empty.")]
+    Empty,
+    /// More than 17 characters after normalising.
+    #[error("VIN has {0} characters; at most 17 are allowed.")]
+    TooLong(usize),
+    /// Characters no VIN can hold, with their 1-based positions in the normalised text.
+    #[error("VIN contains characters outside A-H, J-N, P, R-Z, 0-9: {}", positions(.0))]
+    Foreign(Vec<(usize, char)>),
+}
+
+/// `9:O, 12:#` for messages.
+pub fn positions(list: &[(usize, char)]) -> String {
+    list.iter()
+        .map(|(p, c)| format!("{p}:{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Vin {
+    /// Normalises `input` and checks that it can be a VIN.
+    pub fn parse(input: &str) -> Result<Vin, VinError> {
+        let vin = normalize(input);
+        if vin.is_empty() {
+            return Err(VinError::Empty);
+        }
+        let count = vin.chars().count();
+        if count > VIN_LEN {
+            return Err(VinError::TooLong(count));
+        }
+        let foreign: Vec<(usize, char)> = vin
+            .chars()
+            .enumerate()
+            .filter(|(_, c)| !(c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '*'))
+            .map(|(i, c)| (i + 1, c))
+            .collect();
+        if !foreign.is_empty() {
+            return Err(VinError::Foreign(foreign));
+        }
+        Ok(Vin(vin))
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Letters that are alphanumeric but never VIN characters (`I`, `O`, `Q`), 1-based positions.
+    pub fn excluded_letters(&self) -> Vec<(usize, char)> {
+        self.0
+            .chars()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, 'I' | 'O' | 'Q'))
+            .map(|(i, c)| (i + 1, c))
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Vin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// True for the characters a VIN may contain: `0-9` and `A-Z` without `I`, `O`, `Q`.
@@ -16,15 +105,22 @@ pub fn is_vin_char(c: u8) -> bool {
 }
 
 /// The WMI as an owned string, 6 characters for small manufacturers (position 3 = `9`).
+/// Counts characters, not bytes: input that is not ASCII (never a VIN, but anyone can send it) must
+/// not be cut inside a character.
 pub fn wmi_owned(vin: &str) -> String {
     let b = vin.as_bytes();
-    let mut w = if b.len() > 3 {
-        vin[..3].to_string()
-    } else {
-        vin.to_string()
-    };
-    if w.len() == 3 && b[2] == b'9' && b.len() >= 14 {
-        w.push_str(&vin[11..14]);
+    if vin.is_ascii() {
+        let mut w = String::with_capacity(6);
+        w.push_str(&vin[..b.len().min(3)]);
+        if b.len() >= 14 && b[2] == b'9' {
+            w.push_str(&vin[11..14]);
+        }
+        return w;
+    }
+    let chars: Vec<char> = vin.chars().take(14).collect();
+    let mut w: String = chars.iter().take(3).collect();
+    if chars.len() == 14 && chars[2] == '9' {
+        w.extend(&chars[11..14]);
     }
     w
 }
@@ -153,6 +249,39 @@ mod tests {
     }
 
     #[test]
+    fn parse_accepts_every_separator_normalize_drops() {
+        for typed in [
+            "1HGCM82633A004352",
+            " 1hg-cm826 33a004352 ",
+            "1HG.CM826.33A004352",
+            "1HG_CM826_33A004352",
+        ] {
+            assert_eq!(
+                Vin::parse(typed).map(|v| v.as_str().to_owned()),
+                Ok("1HGCM82633A004352".to_owned()),
+                "{typed}"
+            );
+        }
+        assert_eq!(Vin::parse("5YJSA3DS*EF").unwrap().as_str(), "5YJSA3DS*EF");
+    }
+
+    #[test]
+    fn parse_refuses_what_cannot_be_a_vin() {
+        assert_eq!(Vin::parse(" - ."), Err(VinError::Empty));
+        assert_eq!(Vin::parse(&"1".repeat(18)), Err(VinError::TooLong(18)));
+        let err = Vin::parse("1HGCM8263#A00435!").unwrap_err();
+        assert_eq!(err, VinError::Foreign(vec![(10, '#'), (17, '!')]));
+        assert!(err.to_string().ends_with("10:#, 17:!"), "{err}");
+        assert_eq!(
+            Vin::parse("ÉÉÉ"),
+            Err(VinError::Foreign(vec![(1, 'É'), (2, 'É'), (3, 'É')]))
+        );
+        // I, O and Q are the decode's business (error codes, repairs), not the parser's.
+        let vin = Vin::parse("1HGCM8263OA004352").unwrap();
+        assert_eq!(vin.excluded_letters(), vec![(10, 'O')]);
+    }
+
+    #[test]
     fn check_digit_of_known_vins() {
         assert_eq!(
             check_digit("1HGCM82633A004352", CheckDigitRule::Classic),
@@ -194,5 +323,13 @@ mod tests {
         assert_eq!(wmi_owned("1M9BM21586T736661"), "1M9736");
         assert_eq!(wmi_owned("1HGCM82633A004352"), "1HG");
         assert_eq!(wmi_owned("1M9BM2"), "1M9");
+    }
+
+    #[test]
+    fn wmi_of_non_ascii_input_is_cut_between_characters() {
+        assert_eq!(wmi_owned("ÉÉ"), "ÉÉ");
+        assert_eq!(wmi_owned("1ÉGCM82633A004352"), "1ÉG");
+        assert_eq!(wmi_owned("1M9BM21586Té36661"), "1M9é36");
+        assert_eq!(wmi_owned("ÉÉÉÉ"), "ÉÉÉ");
     }
 }

@@ -39,4 +39,29 @@ proptest! {
         let d = common::decoder().decode(&s, None);
         prop_assert!(!d.error_codes.is_empty());
     }
+
+    /// Any Unicode (what an HTTP path, a form field or a file line can carry), through the
+    /// repair search and the flat output.
+    #[test]
+    fn decode_never_panics_on_any_unicode(s in "\\PC{0,24}|.{0,24}", year in proptest::option::of(1970u16..2045)) {
+        let decoder = common::decoder();
+        let d = decoder.decode(&s, year);
+        prop_assert!(!d.error_codes.is_empty());
+        let flat = decoder.flat_values(&d);
+        prop_assert!(!flat.is_empty());
+    }
+}
+
+#[test]
+fn decode_of_non_ascii_input_reports_codes() {
+    for s in [
+        "ÉÉ",
+        "é",
+        "1HGCM8263ÉA004352",
+        "ÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉ",
+        "1M9BM21586Té36661",
+    ] {
+        let d = common::decoder().decode(s, None);
+        assert!(!d.error_codes.is_empty(), "{s}");
+    }
 }

@@ -17,6 +17,9 @@ mod m20261129_000001_create_decode_events;
 mod m20261129_000002_create_users;
 mod m20261129_000003_create_api_keys;
 mod m20261129_000004_create_telegram_updates;
+mod m20261203_000010_create_auth_sessions;
+mod m20261203_000011_create_telegram_logins;
+mod m20261203_000012_create_saved_vehicles;
 
 /// The ordered list of vinbot's migrations.
 pub struct Migrator;
@@ -29,6 +32,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_create_users::Migration),
             Box::new(m20261129_000003_create_api_keys::Migration),
             Box::new(m20261129_000004_create_telegram_updates::Migration),
+            Box::new(m20261203_000010_create_auth_sessions::Migration),
+            Box::new(m20261203_000011_create_telegram_logins::Migration),
+            Box::new(m20261203_000012_create_saved_vehicles::Migration),
         ]
     }
 }

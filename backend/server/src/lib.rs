@@ -3,13 +3,16 @@
 
 pub mod api;
 pub mod apikeys;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod data;
 pub mod db;
+pub mod envelope;
 pub mod history;
 pub mod observability;
 pub mod ratelimit;
+pub mod readiness;
 pub mod redis;
 pub mod startup;
 pub mod state;

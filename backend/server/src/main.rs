@@ -1,5 +1,7 @@
 //! The `vinbot` binary: parse the command line, hand over to the library.
 
+use std::process::ExitCode;
+
 use clap::Parser;
 
 // The decoder allocates many small, short-lived values per VIN across threads; mimalloc serves that
@@ -7,9 +9,14 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() -> anyhow::Result<()> {
-    let cli = vinbot_server::cli::Cli::parse();
-    // Before any runtime or thread exists; dropping the guard at exit flushes queued events.
-    let _sentry = vinbot_server::observability::sentry::init(|k| std::env::var(k).ok());
-    vinbot_server::cli::run(cli)
+fn main() -> ExitCode {
+    match vinbot_server::cli::run(vinbot_server::cli::Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // A failed command is a message for a person (what went wrong, each cause after a colon),
+            // never a backtrace, even with RUST_BACKTRACE set: that stays for panics.
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

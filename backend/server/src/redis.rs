@@ -18,7 +18,7 @@ use secrecy::ExposeSecret;
 
 use crate::{
     config::Settings,
-    state::{CheckOutcome, ReadinessCheck},
+    readiness::{CheckOutcome, ReadinessCheck},
 };
 
 /// Timeouts and bounds of the client. Not read from the environment: they are tuned to the

@@ -1,143 +1,121 @@
-//! The one application state, built once at start and handed to every handler explicitly.
-//! Other modules plug in here: a database handle, a Redis client, readiness checks.
+//! The one application state, built once at start (by [`crate::startup`]) and handed to every
+//! handler explicitly. It only holds what the features built: each feature starts on its own
+//! (from the settings and what it needs) and never sees this state, so the state depends on the
+//! features and no feature depends on the state.
 
-use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc, time::Instant};
+use std::{sync::Arc, time::Instant};
 
-use vinbot_decoder::{Decoder, ElementInfo};
+use vinbot_decoder::Decoder;
 
-use crate::config::Settings;
-
-/// Outcome of one readiness check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CheckOutcome {
-    /// Working.
-    Ok,
-    /// Not working; decoding still works without it (the instance is degraded, not down).
-    Degraded(String),
-    /// Not working and the instance cannot serve (the instance is unavailable).
-    Down(String),
-}
-
-/// A dependency that `/health/ready` asks about (database, Redis, ...).
-pub trait ReadinessCheck: Send + Sync {
-    /// Short stable name, the key under `checks`.
-    fn name(&self) -> &'static str;
-    /// Probe the dependency; implementations bound their own time.
-    fn check(&self) -> Pin<Box<dyn Future<Output = CheckOutcome> + Send + '_>>;
-}
+pub use crate::data::ElementIndex;
+use crate::{
+    auth::Auth,
+    config::Settings,
+    data::{LiveData, Loaded},
+    db::Channel,
+    history::{DecodeRecording, History},
+    ratelimit::RateLimits,
+    readiness::{self, ReadinessCheck},
+    telegram::TelegramBot,
+};
 
 /// Shared, immutable application state (cheap to clone).
 #[derive(Clone)]
 pub struct AppState {
-    /// The decoding engine with its loaded vPIC snapshot.
-    pub decoder: Arc<Decoder>,
+    /// The vPIC data, switchable while serving; read it through [`AppState::decoder`] or
+    /// [`AppState::data`].
+    data: LiveData,
     /// Validated settings.
     pub settings: Arc<Settings>,
     /// When this process started serving (for uptime).
     pub started_at: Instant,
-    /// vPIC elements by code and by lower-cased name, for the NHTSA routes.
-    pub elements: Arc<ElementIndex>,
     /// Readiness checks registered by optional parts (database, Redis).
     pub readiness: Arc<Vec<Arc<dyn ReadinessCheck>>>,
-    // --- telegram (issue 8) ---
     /// The Telegram bot; `None` when it is off (the webhook answers 404).
-    pub telegram: Option<Arc<crate::telegram::TelegramBot>>,
-    // --- end telegram ---
-    // -- history (issue 6) --
+    pub telegram: Option<Arc<TelegramBot>>,
     /// Decode history and statistics: database, recorder, stats cache. `None` in tests that
     /// build a state without a database; recording is then skipped and stats answer 503.
-    pub history: Option<crate::history::History>,
-    // -- end history --
-    /// Rate limits and API keys of the decode routes; `None` means unlimited (issue 7).
-    pub rate_limits: Option<Arc<crate::ratelimit::RateLimits>>,
+    pub history: Option<History>,
+    /// Rate limits and API keys of the decode routes; `None` means unlimited.
+    pub rate_limits: Option<Arc<RateLimits>>,
+    /// Sign-in, sessions and access control; `None` without a database (the `/me` and
+    /// sign-in routes then answer 503, admin routes refuse everyone).
+    pub auth: Option<Arc<Auth>>,
 }
 
 impl AppState {
-    /// State with the decoder and settings and no optional parts.
-    pub fn new(decoder: Arc<Decoder>, settings: Settings) -> Self {
-        let elements = Arc::new(ElementIndex::new(decoder.elements()));
+    /// State with the data (a decoder, or live data shared with the bot) and settings and no
+    /// optional parts.
+    pub fn new(data: impl Into<LiveData>, settings: Settings) -> Self {
         Self {
-            decoder,
+            data: data.into(),
             settings: Arc::new(settings),
             started_at: Instant::now(),
-            elements,
             readiness: Arc::new(Vec::new()),
             telegram: None,
             history: None,
             rate_limits: None,
+            auth: None,
         }
     }
 
+    /// The decoder of the data now current (a cheap `Copy` handle). Read it once per request and
+    /// keep the copy: every result of one request then comes from the same vPIC data, even when a
+    /// reload switches the data meanwhile.
+    pub fn decoder(&self) -> Decoder {
+        self.data.decoder()
+    }
+
+    /// vPIC elements by code and by lower-cased name (of the data now current), for the NHTSA
+    /// routes.
+    pub fn elements(&self) -> &'static ElementIndex {
+        self.data.current().elements
+    }
+
+    /// The data now current: decoder, elements, when it was loaded.
+    pub fn data(&self) -> Loaded {
+        self.data.current()
+    }
+
+    /// The live data itself (to reload it).
+    pub fn live_data(&self) -> &LiveData {
+        &self.data
+    }
+
+    /// Records the decodes of one request on `channel` (a no-op without decode history).
+    pub fn recording(&self, channel: Channel) -> DecodeRecording {
+        DecodeRecording::new(self.history.as_ref().map(|h| h.recorder.clone()), channel)
+    }
+
     /// Turns the Telegram bot on (builder style, before the state is shared).
-    pub fn with_telegram(mut self, bot: Arc<crate::telegram::TelegramBot>) -> Self {
+    pub fn with_telegram(mut self, bot: Arc<TelegramBot>) -> Self {
         self.telegram = Some(bot);
         self
     }
 
     /// Attaches decode history and registers its database readiness check.
-    pub fn with_history(mut self, history: crate::history::History) -> Self {
+    pub fn with_history(mut self, history: History) -> Self {
         let check = history.readiness_check();
         self.history = Some(history);
         self.with_readiness_check(check)
     }
 
     /// Turns on rate limits (and API keys) on the decode routes.
-    pub fn with_rate_limits(mut self, limits: Arc<crate::ratelimit::RateLimits>) -> Self {
+    pub fn with_rate_limits(mut self, limits: Arc<RateLimits>) -> Self {
         self.rate_limits = Some(limits);
         self
     }
 
-    /// Adds a readiness check (builder style, before the state is shared).
-    pub fn with_readiness_check(mut self, check: Arc<dyn ReadinessCheck>) -> Self {
-        Arc::make_mut(&mut self.readiness).push(check);
+    /// Turns on sign-in, sessions and access control.
+    pub fn with_auth(mut self, auth: Arc<Auth>) -> Self {
+        self.auth = Some(auth);
         self
     }
-}
 
-/// Lookups over the decoder's element list.
-pub struct ElementIndex {
-    by_code: HashMap<String, usize>,
-    by_name: HashMap<String, usize>,
-    by_id: HashMap<u16, usize>,
-    elements: Vec<ElementInfo>,
-}
-
-impl ElementIndex {
-    fn new(elements: &[ElementInfo]) -> Self {
-        let mut index = Self {
-            by_code: HashMap::new(),
-            by_name: HashMap::new(),
-            by_id: HashMap::new(),
-            elements: elements.to_vec(),
-        };
-        for (i, e) in elements.iter().enumerate() {
-            index.by_code.insert(e.code.clone(), i);
-            index.by_name.insert(e.name.to_lowercase(), i);
-            index.by_id.insert(e.id, i);
-        }
-        index
-    }
-
-    /// The element with this vPIC code (`BodyClass`).
-    pub fn by_code(&self, code: &str) -> Option<&ElementInfo> {
-        self.by_code.get(code).map(|&i| &self.elements[i])
-    }
-
-    /// The element by id, code or (case-insensitive) name, as vPIC's variable routes accept.
-    pub fn find(&self, key: &str) -> Option<&ElementInfo> {
-        let key = key.trim();
-        if let Ok(id) = key.parse::<u16>() {
-            return self.by_id.get(&id).map(|&i| &self.elements[i]);
-        }
-        self.by_code(key).or_else(|| {
-            self.by_name
-                .get(&key.to_lowercase())
-                .map(|&i| &self.elements[i])
-        })
-    }
-
-    /// All elements in the decoder's order.
-    pub fn all(&self) -> &[ElementInfo] {
-        &self.elements
+    /// Adds a readiness check (builder style, before the state is shared). Its changes of
+    /// outcome are logged, once each.
+    pub fn with_readiness_check(mut self, check: Arc<dyn ReadinessCheck>) -> Self {
+        Arc::make_mut(&mut self.readiness).push(readiness::logged(check));
+        self
     }
 }

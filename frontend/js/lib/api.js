@@ -2,6 +2,7 @@
 // error envelope {code, message, request_id} (or a network failure) into an ApiError with a readable message.
 
 import { readNdjson } from './ndjson.js';
+import { rateStateFrom } from './paced-batch.js';
 
 /** Messages for when the server gave no usable envelope (a proxy's HTML 502, an empty 503). */
 const FALLBACK_MESSAGES = /** @type {Record<string, string>} */ ({
@@ -25,14 +26,16 @@ export class ApiError extends Error {
    * @param {number} [p.status] HTTP status, 0 when no response arrived
    * @param {string} [p.requestId]
    * @param {number} [p.retryAfter] seconds, from Retry-After on 429/503
+   * @param {import('./paced-batch.js').RateState | null} [p.rateLimit] from the RateLimit headers
    */
-  constructor({ code, message, status = 0, requestId = '', retryAfter }) {
+  constructor({ code, message, status = 0, requestId = '', retryAfter, rateLimit = null }) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.requestId = requestId;
     this.retryAfter = retryAfter;
+    this.rateLimit = rateLimit;
   }
 }
 
@@ -60,7 +63,8 @@ export function errorFromResponse(status, bodyText, headers) {
     : FALLBACK_MESSAGES[code] ?? `The server answered HTTP ${status}.`;
   if (retryAfter !== undefined && code === 'rate_limited') message += ` (retry in ${retryAfter} s)`;
   const requestId = typeof envelope.request_id === 'string' ? envelope.request_id : headers.get('x-request-id') ?? '';
-  return new ApiError({ code, message, status, requestId, retryAfter });
+  const rateLimit = status === 429 ? rateStateFrom(headers, Date.now()) : null;
+  return new ApiError({ code, message, status, requestId, retryAfter, rateLimit });
 }
 
 /**
@@ -93,6 +97,7 @@ export function joinUrl(base, path) {
  * @property {string} [baseUrl] '' for same origin
  * @property {typeof fetch} [fetchImpl]
  * @property {number} [timeoutMs] until the response headers arrive
+ * @property {() => Promise<string | null>} [getAccessToken] the signed-in user's token, sent as a Bearer
  */
 
 /**
@@ -102,16 +107,19 @@ export function joinUrl(base, path) {
  * @property {BodyInit} [body]
  * @property {AbortSignal} [signal] the caller's cancel
  * @property {number} [timeoutMs]
+ * @property {RequestCredentials} [credentials] 'include' only for the auth routes (the refresh cookie)
+ * @property {boolean} [auth] false: send no access token
  */
 
 /**
  * Create the API client the views use.
  * @param {ApiOptions} [options]
  */
-export function createApi({ baseUrl = '', fetchImpl = globalThis.fetch.bind(globalThis), timeoutMs = 15000 } = {}) {
+export function createApi({ baseUrl = '', fetchImpl = globalThis.fetch.bind(globalThis), timeoutMs = 15000, getAccessToken } = {}) {
   // Same origin: tell the backend these decodes come from the web page (its statistics count a "web"
   // channel). Cross-origin (Vercel) the backend already knows by the Origin header, and a custom header
   // would cost a CORS preflight per request.
+  /** @type {Record<string, string>} */
   const clientHeaders = baseUrl ? {} : { 'X-Vinbot-Client': 'web' };
   /**
    * Send a request; resolve with the Response when it is 2xx, else throw an ApiError.
@@ -127,12 +135,16 @@ export function createApi({ baseUrl = '', fetchImpl = globalThis.fetch.bind(glob
     const onCancel = () => controller.abort();
     opts.signal?.addEventListener('abort', onCancel, { once: true });
     try {
+      const token = opts.auth === false || !getAccessToken ? null : await getAccessToken();
+      /** @type {Record<string, string>} */
+      const authHeaders = token ? { Authorization: `Bearer ${token}` } : {};
       const res = await fetchImpl(url, {
         method: opts.method ?? 'GET',
-        headers: { Accept: 'application/json', ...clientHeaders, ...opts.headers },
+        headers: { Accept: 'application/json', ...clientHeaders, ...authHeaders, ...opts.headers },
         body: opts.body,
         signal: controller.signal,
-        credentials: 'omit', // the API is public and CORS allows no credentials
+        // Cookies only where asked (the auth routes); the access token travels as a header.
+        credentials: opts.credentials ?? 'omit',
       });
       if (!res.ok) throw errorFromResponse(res.status, await res.text().catch(() => ''), res.headers);
       return res;
@@ -181,7 +193,8 @@ export function createApi({ baseUrl = '', fetchImpl = globalThis.fetch.bind(glob
      * Stream a batch decode (POST /api/v1/vins/batch, NDJSON): yields one result per input line, in order.
      * The timeout covers the wait for the first byte; after that the stream runs until done or cancelled.
      * @param {string[]} lines `VIN` or `VIN,year`
-     * @param {{signal?: AbortSignal}} [opts]
+     * @param {{signal?: AbortSignal, onHeaders?: (headers: Headers) => void}} [opts] `onHeaders` sees the
+     *   answer's headers (RateLimit, RateLimit-Policy) before the first result
      * @returns {AsyncGenerator<any, void, void>}
      */
     async *batchStream(lines, opts = {}) {
@@ -192,6 +205,7 @@ export function createApi({ baseUrl = '', fetchImpl = globalThis.fetch.bind(glob
         signal: opts.signal,
         timeoutMs: 60000,
       });
+      opts.onHeaders?.(res.headers);
       if (!res.body) throw new ApiError({ code: 'bad_response', message: 'The server sent no batch results.', status: res.status });
       yield* readNdjson(res.body);
     },

@@ -21,15 +21,19 @@ export function formatPercent(rate, digits = 1) {
 }
 
 /**
+ * A latency in the unit that shows it: decodes take microseconds, so "0.00 ms" would hide them.
  * @param {number | null | undefined} ms
- * @returns {string} "0.02 ms", "12 ms", "1.5 s"
+ * @returns {string} "2.4 µs", "21 µs", "3.2 ms", "42 ms", "1.5 s"
  */
 export function formatLatency(ms) {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '–';
   if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 10) return `${Math.round(ms)} ms`;
   if (ms >= 1) return `${ms.toFixed(1)} ms`;
-  return `${ms.toFixed(2)} ms`;
+  const us = ms * 1000;
+  if (us >= 10) return `${Math.round(us)} µs`;
+  if (us >= 1) return `${us.toFixed(1)} µs`;
+  return us === 0 ? '< 1 µs' : `${us.toFixed(2)} µs`;
 }
 
 /**
@@ -54,7 +58,39 @@ const SOURCES = /** @type {Record<string, string>} */ ({
   formula: 'computed',
   input: 'from the input',
   decoder: 'set by the decoder',
+  vehicle_spec: 'from the specification of the make and model, not from the VIN',
+  default: 'default for this vehicle type, not a fact about the vehicle',
 });
+
+/** Sources whose value is not read from the VIN, with the short note the page shows next to the value. */
+const INFERRED = /** @type {Record<string, string>} */ ({
+  default: 'default',
+  vehicle_spec: 'model spec',
+});
+
+/**
+ * The provenance `source` of one element in the grouped values of a decode, or undefined.
+ * @param {{values?: {code: string, source?: string}[]}[] | undefined} groups
+ * @param {string} code vPIC element code, e.g. `BodyClass`
+ * @returns {string | undefined}
+ */
+export function sourceOf(groups, code) {
+  for (const g of groups ?? []) {
+    const v = g.values?.find((x) => x.code === code);
+    if (v) return v.source;
+  }
+  return undefined;
+}
+
+/**
+ * The short note for a value that is not read from the VIN (a vehicle type's default, a model's
+ * specification), or '' for a value the VIN gives.
+ * @param {string | undefined} source
+ * @returns {string}
+ */
+export function inferredNote(source) {
+  return (source && INFERRED[source]) || '';
+}
 
 /**
  * @param {string | undefined} source

@@ -29,6 +29,6 @@ export function renderAnatomy(container, vin, helpOpen) {
     h('span', { class: 'pos', 'aria-hidden': 'true' }, positions(p)))));
   const help = h('details', { class: 'anatomy-help', open: helpOpen },
     h('summary', {}, 'What do these parts mean?'),
-    h('dl', {}, parts.map((p) => [h('dt', {}, `${p.label} (${positions(p)})`), h('dd', {}, p.explain)])));
+    h('dl', {}, parts.flatMap((p) => [h('dt', {}, `${p.label} (${positions(p)})`), h('dd', {}, p.explain)])));
   replace(container, strip, help);
 }

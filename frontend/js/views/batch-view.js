@@ -1,11 +1,14 @@
 // Batch view: VINs pasted or read from a dropped CSV/TXT file are streamed through the batch endpoint; the
-// table grows as each NDJSON line arrives, with a progress bar, and the results download as CSV.
+// table grows as each NDJSON line arrives, with a progress bar, and the results download as CSV. A list larger
+// than the rate limit allows goes in chunks, paced by the API's RateLimit headers (lib/paced-batch.js); the
+// progress line says when and how long the page waits for the quota.
 
 import { splitVinList } from '../lib/vin-input.js';
 import { extractVins } from '../lib/csv.js';
 import { batchResultsCsv, batchFileName } from '../lib/batch-csv.js';
 import { formatCount, formatErrorCodes, isClean } from '../lib/format.js';
 import { ApiError } from '../lib/api.js';
+import { runPacedBatch } from '../lib/paced-batch.js';
 import { byId, h, replace } from './dom.js';
 
 /** Largest file read in the browser; bigger lists belong to the API or `vinbot decode --file`. */
@@ -88,11 +91,11 @@ export function initBatchView(api, openVin) {
       h('td', { class: 'long', title: r.summary?.plant ?? '' }, r.summary?.plant ?? ''));
   }
 
-  /** @param {number} done @param {number} total @param {number} clean */
-  function setProgress(done, total, clean) {
+  /** @param {number} done @param {number} total @param {number} clean @param {string} [note] */
+  function setProgress(done, total, clean, note = '') {
     progress.max = Math.max(1, total);
     progress.value = done;
-    progressText.textContent = `${formatCount(done)} of ${formatCount(total)} decoded · ${formatCount(clean)} clean`;
+    progressText.textContent = `${formatCount(done)} of ${formatCount(total)} decoded · ${formatCount(clean)} clean${note}`;
   }
 
   async function run() {
@@ -112,19 +115,42 @@ export function initBatchView(api, openVin) {
     submit.disabled = true;
     cancel.hidden = false;
     let clean = 0;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    let countdown;
+    const stopCountdown = () => clearInterval(countdown);
     setProgress(0, list.length, 0);
     try {
       // One row per NDJSON line as it arrives: the table is live while the server is still decoding.
-      for await (const r of api.batchStream(list, { signal: controller.signal })) {
-        results.push(r);
-        if (isClean(r)) clean++;
-        tbody.append(row(r, results.length));
-        setProgress(results.length, list.length, clean);
-      }
+      await runPacedBatch({
+        lines: list,
+        signal: controller.signal,
+        stream: (chunk, opts) => api.batchStream(chunk, opts),
+        onResult: (r) => {
+          stopCountdown();
+          results.push(r);
+          if (isClean(r)) clean++;
+          tbody.append(row(r, results.length));
+          setProgress(results.length, list.length, clean);
+        },
+        onWait: (ms, reason) => {
+          stopCountdown();
+          const until = Date.now() + ms;
+          const why = reason === 'quota' ? 'for the rate limit' : 'after a rate-limit refusal';
+          const tick = () => {
+            const secs = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+            setProgress(results.length, list.length, clean, ` · waiting ${secs} s ${why}`);
+          };
+          tick();
+          countdown = setInterval(tick, 1000);
+        },
+      });
+      stopCountdown();
       progressText.textContent = `Done: ${formatCount(results.length)} decoded · ${formatCount(clean)} clean.`;
     } catch (err) {
+      stopCountdown();
       const e = /** @type {Error} */ (err);
-      if (err instanceof ApiError && err.code === 'aborted') progressText.textContent = `Cancelled after ${formatCount(results.length)}.`;
+      const cancelled = (err instanceof ApiError && err.code === 'aborted') || controller.signal.aborted;
+      if (cancelled) progressText.textContent = `Cancelled after ${formatCount(results.length)}.`;
       else showError(e.message);
     } finally {
       if (running === controller) running = null;

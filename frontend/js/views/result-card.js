@@ -3,7 +3,7 @@
 // groups with its provenance behind a disclosure.
 
 import { h } from './dom.js';
-import { describeSource, formatErrorCodes, isClean, vehicleTitle } from '../lib/format.js';
+import { describeSource, formatErrorCodes, inferredNote, isClean, sourceOf, vehicleTitle } from '../lib/format.js';
 
 /**
  * @typedef {object} DecodedValue
@@ -47,12 +47,26 @@ import { describeSource, formatErrorCodes, isClean, vehicleTitle } from '../lib/
  * @property {{source?: string, data_date?: string, snapshot_digest?: string, decoder_version?: string}} [data]
  */
 
-/** Main facts on top of the card, in this order. */
-const FACTS = /** @type {[keyof import('../lib/format.js').Summary, string][]} */ ([
-  ['make', 'Make'], ['model', 'Model'], ['model_year', 'Model year'], ['trim', 'Trim'], ['series', 'Series'],
-  ['body_class', 'Body'], ['engine', 'Engine'], ['plant', 'Plant'], ['vehicle_type', 'Vehicle type'],
-  ['manufacturer', 'Manufacturer'],
+/** Main facts on top of the card, in this order, with the element a single-element fact shows. */
+const FACTS = /** @type {[keyof import('../lib/format.js').Summary, string, string?][]} */ ([
+  ['make', 'Make', 'Make'], ['model', 'Model', 'Model'], ['model_year', 'Model year', 'ModelYear'],
+  ['trim', 'Trim', 'Trim'], ['series', 'Series', 'Series'], ['body_class', 'Body', 'BodyClass'],
+  ['engine', 'Engine'], ['plant', 'Plant'], ['vehicle_type', 'Vehicle type', 'VehicleType'],
+  ['manufacturer', 'Manufacturer', 'Manufacturer'],
 ]);
+
+/**
+ * A main fact; tagged like the grouped values when it is not read from the VIN (e.g. a default body class).
+ * @param {DecodeResult} r
+ * @param {[keyof import('../lib/format.js').Summary, string, string?]} fact
+ */
+function renderFact(r, [key, label, code]) {
+  const source = code ? sourceOf(r.groups, code) : undefined;
+  const note = inferredNote(source);
+  return h('div', note ? { class: `inferred source-${source}` } : {},
+    h('dt', {}, label),
+    h('dd', {}, String(r.summary?.[key]), note && [' ', h('span', { class: 'tag', title: describeSource(source) }, `(${note})`)]));
+}
 
 /**
  * @param {DecodeResult} r
@@ -70,8 +84,7 @@ export function renderResultCard(r, onPick) {
         h('p', { class: 'result-vin' }, r.vin)),
       h('span', { class: `badge ${clean ? 'ok' : 'warn'}` },
         clean ? 'Clean decode' : `Error code ${formatErrorCodes(r.error_codes) || '?'}`)),
-    facts.length > 0 && h('dl', { class: 'facts' },
-      facts.map(([key, label]) => h('div', {}, h('dt', {}, label), h('dd', {}, String(r.summary?.[key]))))),
+    facts.length > 0 && h('dl', { class: 'facts' }, facts.map((f) => renderFact(r, f))),
     renderNotes(r),
     renderRepairs(r, onPick),
     renderYearCandidates(r),
@@ -155,7 +168,31 @@ function renderProvenance(v) {
   ]).filter(([, x]) => x !== undefined && x !== null && x !== '');
   return h('details', { class: 'prov' },
     h('summary', {}, 'Where from?'),
-    h('dl', {}, rows.map(([k, x]) => [h('dt', {}, k), h('dd', {}, String(x))])));
+    h('dl', {}, rows.flatMap(([k, x]) => [h('dt', {}, k), h('dd', {}, String(x))])));
+}
+
+/**
+ * One row of a group. A value not read from the VIN (a default of the vehicle type, a model's
+ * specification) is muted and tagged, so it does not read as a fact about this vehicle.
+ * @param {DecodedValue} v
+ */
+function renderValueRow(v) {
+  const note = inferredNote(v.source);
+  return h('tr', note ? { class: `inferred source-${v.source}` } : {},
+    h('th', { scope: 'row' }, v.name || v.code),
+    h('td', {}, v.value, note && [' ', h('span', { class: 'tag', title: describeSource(v.source) }, `(${note})`)],
+      renderProvenance(v)));
+}
+
+/**
+ * What the tags mean, shown under the groups when any value carries one.
+ * @param {DecodedValue[]} values
+ */
+function renderLegend(values) {
+  const sources = [...new Set(values.map((v) => v.source).filter((s) => inferredNote(s)))];
+  if (sources.length === 0) return null;
+  return h('p', { class: 'groups-legend' },
+    sources.flatMap((s, i) => [i > 0 ? ' · ' : '', h('span', { class: 'tag' }, `(${inferredNote(s)})`), ` ${describeSource(s)}`]));
 }
 
 /** @param {DecodeResult} r */
@@ -169,7 +206,6 @@ function renderGroups(r) {
       h('summary', {}, g.name, ' ', h('span', { class: 'count' }, `(${g.values.length})`)),
       h('table', {},
         h('caption', { class: 'visually-hidden' }, g.name),
-        h('tbody', {}, g.values.map((v) => h('tr', {},
-          h('th', { scope: 'row' }, v.name || v.code),
-          h('td', {}, v.value, renderProvenance(v)))))))));
+        h('tbody', {}, g.values.map(renderValueRow))))),
+    renderLegend(groups.flatMap((g) => g.values)));
 }

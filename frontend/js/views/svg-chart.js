@@ -64,9 +64,10 @@ export function barChart({ title, items, width, empty = 'Nothing yet.', showShar
     (showShare ? `${formatCount(b.value)} (${formatPercent(b.share, 0)})` : formatCount(b.value));
   const svg = s('svg', { viewBox: `0 0 ${width} ${layout.height}`, width, height: layout.height, role: 'img', 'aria-labelledby': titleId },
     s('title', { id: titleId }, `${title}: ${layout.bars.map((b) => `${b.label} ${valueText(b)}`).join(', ')}`),
-    layout.bars.map((b, i) => s('g', { 'aria-hidden': 'true' },
-      s('text', { class: 'bar-label', x: labelWidth - 8, y: b.y + b.height / 2 + 4, 'text-anchor': 'end' }, clip(b.label),
-        s('title', {}, b.label)),
+    // The whole row (label, bar, value) shows the full label as a tooltip: long model names are clipped.
+    layout.bars.map((b, i) => s('g', { class: 'bar-row', 'aria-hidden': 'true' },
+      s('title', {}, `${b.label}: ${valueText(b)}`),
+      s('text', { class: 'bar-label', x: labelWidth - 8, y: b.y + b.height / 2 + 4, 'text-anchor': 'end' }, clip(b.label)),
       s('rect', { class: `bar${items[i].ok ? ' ok' : ''}`, x: b.x, y: b.y, width: b.width, height: b.height, rx: 3 }),
       s('text', { class: 'bar-value', x: b.x + b.width + 6, y: b.y + b.height / 2 + 4 }, valueText(b)))));
   return h('figure', { class: 'chart' }, caption, svg,

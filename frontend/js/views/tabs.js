@@ -1,9 +1,9 @@
 // The three views as an ARIA tab set, kept in the URL hash (#batch, #stats) so views are linkable and the
 // back button works. Arrow keys, Home and End move between tabs as the ARIA pattern expects.
 
-/** @typedef {'decode' | 'batch' | 'stats'} View */
+/** @typedef {'decode' | 'batch' | 'stats' | 'mine'} View */
 
-const VIEWS = /** @type {View[]} */ (['decode', 'batch', 'stats']);
+const VIEWS = /** @type {View[]} */ (['decode', 'batch', 'stats', 'mine']);
 
 /**
  * @param {string} hash
@@ -46,12 +46,14 @@ export function initTabs(tablist, onShow) {
     if (tab instanceof HTMLElement && tab.dataset.view) show(/** @type {View} */ (tab.dataset.view), { push: true });
   });
   tablist.addEventListener('keydown', (e) => {
-    const i = tabs.findIndex((t) => t === document.activeElement);
+    // Hidden tabs ("My vehicles" while signed out) are skipped.
+    const shown = tabs.filter((t) => !t.hidden);
+    const i = shown.findIndex((t) => t === document.activeElement);
     if (i < 0) return;
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: shown.length - 1 }[e.key];
     if (next === undefined) return;
     e.preventDefault();
-    const tab = tabs[(next + tabs.length) % tabs.length];
+    const tab = shown[(next + shown.length) % shown.length];
     show(/** @type {View} */ (tab.dataset.view), { focus: true, push: true });
   });
   return { show };

@@ -8,12 +8,9 @@ use poem::{
     Endpoint, IntoResponse, Middleware, Request, Response,
     http::{HeaderValue, Method, StatusCode, header},
 };
-use poem_openapi::payload::Json;
 
-use super::{
-    error::{ErrorBody, ErrorCode},
-    request_id,
-};
+use super::request_id;
+use crate::{envelope::response as envelope, observability::scrub::redact_path};
 
 /// See the module docs.
 pub struct Boundary;
@@ -39,7 +36,11 @@ impl<E: Endpoint> Endpoint for BoundaryEndpoint<E> {
         let id = request_id::for_request(&req);
         let method = req.method().clone();
         let path = req.uri().path().to_owned();
+        let refused = head_limit_status(&req);
         let mut resp = request_id::scope(id.clone(), async {
+            if let Some(status) = refused {
+                return envelope(status, "");
+            }
             let resp = match self.inner.call(req).await {
                 Ok(resp) => resp.into_response(),
                 Err(err) => {
@@ -66,6 +67,13 @@ impl<E: Endpoint> Endpoint for BoundaryEndpoint<E> {
 
         let status = resp.status();
         let headers = resp.headers_mut();
+        if status == StatusCode::METHOD_NOT_ALLOWED
+            && !headers.contains_key(header::ALLOW)
+            && let Some(allow) = super::allow::allowed_methods(&path)
+            && let Ok(v) = HeaderValue::from_str(&allow)
+        {
+            headers.insert(header::ALLOW, v);
+        }
         if let Ok(v) = HeaderValue::from_str(&id) {
             headers.insert(request_id::HEADER, v);
         }
@@ -104,6 +112,34 @@ impl<E: Endpoint> Endpoint for BoundaryEndpoint<E> {
     }
 }
 
+/// Longest request target (path and query) answered; longer is a 414 in the envelope. VINs and
+/// every parameter of the API fit many times over. (Request heads beyond hyper's own limits
+/// are refused by hyper before they reach here, without a body: see [`super::serve`].)
+pub const MAX_URI_LEN: usize = 8 * 1024;
+
+/// Largest request head answered: the request target and every header line (name, value and
+/// their `: ` and line end). Larger is a 431 in the envelope. Browsers' cookies and every
+/// header the API reads fit several times over.
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
+
+/// The status a request head over this server's limits gets: 414 for the target, 431 for the
+/// whole head.
+fn head_limit_status(req: &Request) -> Option<StatusCode> {
+    let target = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if target > MAX_URI_LEN {
+        return Some(StatusCode::URI_TOO_LONG);
+    }
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + HEADER_LINE_OVERHEAD)
+        .sum();
+    (target + headers > MAX_HEAD_BYTES).then_some(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+}
+
+/// `: ` and `\r\n` around each header line.
+const HEADER_LINE_OVERHEAD: usize = 4;
+
 const SWAGGER_CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
      img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
@@ -116,44 +152,6 @@ fn has_envelope(resp: &Response) -> bool {
         .is_some_and(|ct| ct.starts_with("application/json"))
 }
 
-/// The envelope for an error raised outside an operation.
-pub(crate) fn envelope(status: StatusCode, detail: &str) -> Response {
-    let (code, message) = match status {
-        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "No such route.".to_owned()),
-        StatusCode::METHOD_NOT_ALLOWED => (
-            ErrorCode::InvalidRequest,
-            "Method not allowed on this route.".to_owned(),
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            ErrorCode::PayloadTooLarge,
-            "Request body is larger than this route accepts.".to_owned(),
-        ),
-        StatusCode::UNAUTHORIZED => (ErrorCode::Unauthorized, "Unauthorized.".to_owned()),
-        StatusCode::TOO_MANY_REQUESTS => (ErrorCode::RateLimited, "Too many requests.".to_owned()),
-        StatusCode::SERVICE_UNAVAILABLE => (
-            ErrorCode::Unavailable,
-            "Service temporarily unavailable.".to_owned(),
-        ),
-        s if s.is_client_error() => (
-            ErrorCode::InvalidRequest,
-            if detail.is_empty() {
-                s.canonical_reason().unwrap_or("Bad request").to_owned()
-            } else {
-                detail.to_owned()
-            },
-        ),
-        _ => {
-            if !detail.is_empty() {
-                tracing::error!(error = %detail, status = status.as_u16(), "unhandled error");
-            }
-            (ErrorCode::Internal, "Internal server error.".to_owned())
-        }
-    };
-    Json(ErrorBody::new(code, message))
-        .with_status(status)
-        .into_response()
-}
-
 /// Successful GETs of decode and catalog data may be cached briefly (the data changes only
 /// with a deploy); everything else is not stored.
 fn cache_control(method: &Method, path: &str, status: StatusCode) -> HeaderValue {
@@ -161,7 +159,7 @@ fn cache_control(method: &Method, path: &str, status: StatusCode) -> HeaderValue
         || path.starts_with("/api/v1/wmis/")
         || path.starts_with("/api/v1/makes")
         || (path.starts_with("/api/vehicles/") && !path.to_ascii_lowercase().contains("batch"));
-    if *method == Method::GET && status.is_success() {
+    if (*method == Method::GET || *method == Method::HEAD) && status.is_success() {
         if cacheable_api {
             return HeaderValue::from_static("public, max-age=3600");
         }
@@ -174,38 +172,4 @@ fn cache_control(method: &Method, path: &str, status: StatusCode) -> HeaderValue
         }
     }
     HeaderValue::from_static("no-store")
-}
-
-/// Paths carry VINs; logs keep only the first 11 characters of a VIN-like segment.
-pub(crate) fn redact_path(path: &str) -> String {
-    path.split('/')
-        .map(|seg| {
-            if seg.len() > 11 && seg.bytes().filter(u8::is_ascii_digit).count() >= 3 {
-                format!(
-                    "{}…",
-                    &seg[..seg.char_indices().nth(11).map_or(seg.len(), |(i, _)| i)]
-                )
-            } else {
-                seg.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redacts_vin_segments_only() {
-        assert_eq!(
-            redact_path("/api/v1/vins/1HGCM82633A004352"),
-            "/api/v1/vins/1HGCM82633A…"
-        );
-        assert_eq!(
-            redact_path("/api/v1/makes/honda/models"),
-            "/api/v1/makes/honda/models"
-        );
-    }
 }

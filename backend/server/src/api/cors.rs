@@ -1,5 +1,6 @@
 //! CORS for the dashboard page: exact origins from `DASHBOARD_ALLOWED_ORIGINS` (never a
-//! wildcard, even when the list is empty), explicit methods and headers, no credentials,
+//! wildcard, even when the list is empty), explicit methods and headers, credentials (the
+//! refresh cookie) only on the sign-in routes under `/api/v1/auth/`,
 //! `Vary: Origin` on every answer. A same-origin request (Origin equal to the Host) is not
 //! cross-origin and always passes, so the page served from `FRONTEND_DIR` works anywhere.
 
@@ -11,7 +12,7 @@ use poem::{
 };
 
 /// Methods a cross-origin page may use.
-pub const ALLOWED_METHODS: &str = "GET, POST, OPTIONS";
+pub const ALLOWED_METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
 /// Request headers a cross-origin page may send.
 pub const ALLOWED_HEADERS: &[&str] = &[
     "accept",
@@ -22,8 +23,10 @@ pub const ALLOWED_HEADERS: &[&str] = &[
     "x-vinbot-client",
 ];
 /// Response headers a cross-origin page may read.
-pub const EXPOSED_HEADERS: &str =
-    "x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset";
+pub const EXPOSED_HEADERS: &str = "ratelimit, ratelimit-policy, retry-after, x-request-id";
+/// Routes whose answers a listed origin may read with credentials (the refresh cookie): the
+/// sign-in routes only, the cookie's path.
+pub const CREDENTIALED_PREFIX: &str = "/api/v1/auth/";
 /// Preflight cache lifetime in seconds (browsers cap it at 7200 anyway).
 pub const MAX_AGE_SECS: u32 = 7200;
 
@@ -92,14 +95,28 @@ impl<E: Endpoint> Endpoint for CorsEndpoint<E> {
         if !allowed && !same_origin(&origin, &req) {
             return Ok(refused());
         }
+        let credentialed = req.uri().path().starts_with(CREDENTIALED_PREFIX);
         if is_preflight {
-            return Ok(preflight(&origin, &req));
+            let mut resp = preflight(&origin, &req);
+            if credentialed && resp.status() == StatusCode::NO_CONTENT {
+                resp.headers_mut().insert(
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+            }
+            return Ok(resp);
         }
         let mut resp = self.inner.call(req).await?.into_response();
         let headers = resp.headers_mut();
         headers.insert(header::VARY, HeaderValue::from_static("Origin"));
         if allowed && let Ok(v) = HeaderValue::from_str(&origin) {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+            if credentialed {
+                headers.insert(
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+            }
             headers.insert(
                 header::ACCESS_CONTROL_EXPOSE_HEADERS,
                 HeaderValue::from_static(EXPOSED_HEADERS),
@@ -121,7 +138,7 @@ fn preflight(origin: &str, req: &Request) -> Response {
         .headers()
         .get(header::ACCESS_CONTROL_REQUEST_METHOD)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|m| matches!(m, "GET" | "POST" | "OPTIONS" | "HEAD"));
+        .is_some_and(|m| matches!(m, "GET" | "POST" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD"));
     let headers_ok = req
         .headers()
         .get(header::ACCESS_CONTROL_REQUEST_HEADERS)

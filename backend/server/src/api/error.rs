@@ -1,74 +1,13 @@
 //! The one error type at the HTTP boundary: `{code, message, request_id}` for every 4xx/5xx.
 //! 5xx messages are generic; the cause goes to the log where the error becomes a response.
+//! The envelope itself ([`ErrorBody`], [`ErrorCode`]) lives in [`crate::envelope`].
 
-use poem_openapi::{ApiResponse, Enum, Object, payload::Json};
+use poem_openapi::{ApiResponse, payload::Json};
 
-use super::request_id;
+pub use crate::envelope::{ErrorBody, ErrorCode};
 
-/// Stable, machine-readable error codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The VIN has characters that no VIN can contain, or is too long.
-    InvalidVin,
-    /// The request is malformed (bad parameter, body, JSON, method).
-    InvalidRequest,
-    /// No such route or resource.
-    NotFound,
-    /// The body is larger than this route accepts.
-    PayloadTooLarge,
-    /// Too many requests; see `Retry-After`.
-    RateLimited,
-    /// Authentication is missing or wrong.
-    Unauthorized,
-    /// The request took longer than the server's deadline.
-    Timeout,
-    /// A dependency needed for this route is not available.
-    Unavailable,
-    /// An unexpected server error.
-    Internal,
-}
-
-impl ErrorCode {
-    /// The code as it appears in the body.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InvalidVin => "invalid_vin",
-            Self::InvalidRequest => "invalid_request",
-            Self::NotFound => "not_found",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::RateLimited => "rate_limited",
-            Self::Unauthorized => "unauthorized",
-            Self::Timeout => "timeout",
-            Self::Unavailable => "unavailable",
-            Self::Internal => "internal",
-        }
-    }
-}
-
-/// The error envelope.
-#[derive(Debug, Clone, Object)]
-pub struct ErrorBody {
-    /// Stable machine-readable code.
-    pub code: ErrorCode,
-    /// A sentence for people.
-    pub message: String,
-    /// The id of this request (also in the `X-Request-Id` header); quote it in bug reports.
-    pub request_id: String,
-}
-
-impl ErrorBody {
-    /// An envelope for the current request.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            request_id: request_id::current(),
-        }
-    }
-}
-
-/// Every error answer of the API.
+/// Every error answer of the API: every operation declares this one type, so the spec lists the
+/// same error statuses for all of them, each with the envelope.
 #[derive(Debug, ApiResponse)]
 #[oai(bad_request_handler = "bad_request")]
 pub enum ApiError {
@@ -78,12 +17,31 @@ pub enum ApiError {
     /// Authentication is missing or wrong (`unauthorized`).
     #[oai(status = 401)]
     Unauthorized(Json<ErrorBody>),
+    /// Authenticated, but not allowed (`forbidden`).
+    #[oai(status = 403)]
+    Forbidden(Json<ErrorBody>),
     /// No such route or resource (`not_found`).
     #[oai(status = 404)]
     NotFound(Json<ErrorBody>),
+    /// The request body did not arrive within the body read timeout (`timeout`).
+    #[oai(status = 408)]
+    RequestTimeout(Json<ErrorBody>),
+    /// The request cannot be done in the server's present state (`data_missing`,
+    /// `snapshot_invalid`, `data_io` of a data reload).
+    #[oai(status = 409)]
+    Conflict(Json<ErrorBody>),
     /// The body is too large (`payload_too_large`).
     #[oai(status = 413)]
     PayloadTooLarge(Json<ErrorBody>),
+    /// The request URI is longer than the server reads (`invalid_request`).
+    #[oai(status = 414)]
+    UriTooLong(Json<ErrorBody>),
+    /// The body's `Content-Type` is missing or not one this operation reads (`invalid_request`).
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorBody>),
+    /// The request headers are larger than the server reads (`invalid_request`).
+    #[oai(status = 431)]
+    HeadersTooLarge(Json<ErrorBody>),
     /// Too many requests (`rate_limited`); retry after the given number of seconds.
     #[oai(status = 429)]
     RateLimited(
@@ -117,9 +75,24 @@ impl ApiError {
         Self::BadRequest(Json(ErrorBody::new(ErrorCode::InvalidRequest, message)))
     }
 
+    /// 401 `unauthorized`.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::Unauthorized(Json(ErrorBody::new(ErrorCode::Unauthorized, message)))
+    }
+
+    /// 403 `forbidden`.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden(Json(ErrorBody::new(ErrorCode::Forbidden, message)))
+    }
+
     /// 404 `not_found`.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::NotFound(Json(ErrorBody::new(ErrorCode::NotFound, message)))
+    }
+
+    /// 409 with `code`.
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Conflict(Json(ErrorBody::new(code, message)))
     }
 
     /// 503 `unavailable`.

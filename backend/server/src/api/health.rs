@@ -5,10 +5,7 @@ use std::collections::BTreeMap;
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
-use crate::{
-    api::ApiTags,
-    state::{AppState, CheckOutcome},
-};
+use crate::{api::ApiTags, readiness::CheckOutcome, state::AppState};
 
 /// The health routes.
 pub struct HealthApi;
@@ -68,15 +65,14 @@ impl HealthApi {
             );
             let label = match &outcome {
                 CheckOutcome::Ok => "ok",
-                CheckOutcome::Degraded(why) => {
-                    tracing::warn!(check = check.name(), reason = %why, "readiness degraded");
+                // Logged by the check itself when its outcome changes.
+                CheckOutcome::Degraded(_) => {
                     if status == "ok" {
                         status = "degraded";
                     }
                     "degraded"
                 }
-                CheckOutcome::Down(why) => {
-                    tracing::error!(check = check.name(), reason = %why, "readiness down");
+                CheckOutcome::Down(_) => {
                     status = "unavailable";
                     "down"
                 }

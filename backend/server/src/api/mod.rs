@@ -3,23 +3,28 @@
 //!
 //! Chain, outermost first: [`boundary::Boundary`] (request id, error envelope, security
 //! headers, access log) → [`nhtsa::path_case::NhtsaPathCase`] → [`cors::Cors`] →
-//! [`limits::Deadline`] → [`limits::BodyCap`] → [`crate::ratelimit::RateLimit`] → routes, with
+//! [`limits::Deadline`] → [`limits::BodyCap`] → [`decode_routes::DecodeRoutes`] →
+//! [`ratelimit::RateLimit`] → routes, with
 //! [`crate::observability::http::Observe`] (span, Sentry hub, response-time histogram) just
 //! inside the boundary. Rate limiting sits inside the body cap because a batch is charged per VIN.
 
+pub mod allow;
+pub mod batch_count;
 pub mod boundary;
 pub mod cors;
+pub mod decode_routes;
 pub mod error;
 pub mod health;
 pub mod limits;
 pub mod nhtsa;
-pub mod request_id;
+pub mod ratelimit;
+pub use crate::envelope::request_id;
+pub mod serve;
+pub mod site;
 pub mod v1;
 pub mod vin_input;
 
-use poem::{
-    Endpoint, EndpointExt, IntoEndpoint, Request, Response, Route, endpoint::StaticFilesEndpoint,
-};
+use poem::{Endpoint, EndpointExt, Request, Response, Route};
 use poem_openapi::{ExtraHeader, OpenApiService, Tags};
 
 use crate::state::AppState;
@@ -39,6 +44,12 @@ pub enum ApiTags {
     Nhtsa,
     /// Liveness and readiness.
     Health,
+    /// Sign in with Telegram; sessions.
+    Auth,
+    /// The signed-in user's own data: profile, decode history, saved vehicles.
+    Account,
+    /// Operator routes (admins only).
+    Admin,
 }
 
 /// All operations of the spec.
@@ -49,7 +60,14 @@ pub type Apis = (
     v1::stats::StatsApi,
     nhtsa::decode::NhtsaDecodeApi,
     nhtsa::catalog::NhtsaCatalogApi,
+    nhtsa::catalog_types::NhtsaTypesApi,
     health::HealthApi,
+    v1::auth::AuthApi,
+    v1::me::MeApi,
+    v1::me_history::MeHistoryApi,
+    v1::me_vehicles::MeVehiclesApi,
+    v1::admin_keys::AdminKeysApi,
+    v1::admin_data::AdminDataApi,
 );
 
 /// The service definition, shared by the server and `vinbot openapi`.
@@ -62,7 +80,14 @@ pub fn openapi_service() -> OpenApiService<Apis, ()> {
             v1::stats::StatsApi,
             nhtsa::decode::NhtsaDecodeApi,
             nhtsa::catalog::NhtsaCatalogApi,
+            nhtsa::catalog_types::NhtsaTypesApi,
             health::HealthApi,
+            v1::auth::AuthApi,
+            v1::me::MeApi,
+            v1::me_history::MeHistoryApi,
+            v1::me_vehicles::MeVehiclesApi,
+            v1::admin_keys::AdminKeysApi,
+            v1::admin_data::AdminDataApi,
         ),
         "vinbot",
         env!("CARGO_PKG_VERSION"),
@@ -133,18 +158,14 @@ impl<A: Endpoint, S: Endpoint> Endpoint for SiteRouter<A, S> {
 pub fn app(state: AppState) -> impl Endpoint<Output = Response> {
     let settings = state.settings.clone();
     let rate_limits = state.rate_limits.clone();
-    let site = settings.frontend_dir.as_ref().map(|dir| {
-        StaticFilesEndpoint::new(dir)
-            .index_file("index.html")
-            .prefer_utf8(true)
-            .into_endpoint()
-    });
+    let site = settings.frontend_dir.as_ref().map(site::SiteFiles::new);
     SiteRouter {
         api: routes(state),
         site,
     }
     // Inside the body cap: a batch is charged per VIN, so the (capped) body is read first.
-    .with(crate::ratelimit::RateLimit::new(rate_limits))
+    .with(ratelimit::RateLimit::new(rate_limits))
+    .with(decode_routes::DecodeRoutes)
     .with(limits::BodyCap::new(&settings.http))
     .with(limits::Deadline(settings.http.request_timeout))
     .with(cors::Cors::new(&settings.dashboard_allowed_origins))

@@ -57,6 +57,8 @@ pub fn run(command: ApiKeyCommand) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the tokio runtime")?;
+    db::adopt_legacy_sqlite(&settings)
+        .context("moving the old history database out of the cache directory")?;
     runtime.block_on(async move {
         let url = settings.database_url.expose_secret();
         let conn = db::connect(url, &db::ConnectConfig::default())

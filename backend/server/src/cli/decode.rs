@@ -1,7 +1,9 @@
 //! `vinbot decode`: JSON Lines, one flat DecodeVinValues-style object per input line, in
 //! input order. Lines are decoded in parallel chunks (rayon) and printed in order; memory
-//! stays bounded by the chunk size however long the input. A line that is not a VIN still
-//! yields an object carrying vPIC's error code: never a crash, never a skipped line.
+//! stays bounded by the chunk size however long the input. Blank lines (empty or whitespace
+//! only: separators, a trailing newline too many) are skipped; every other line yields one
+//! object, a line that is not a VIN one carrying vPIC's error code: never a crash, never a
+//! dropped line.
 
 use std::{
     fs::File,
@@ -86,12 +88,20 @@ fn progress(total_bytes: Option<u64>) -> Option<ProgressBar> {
     }
 }
 
+/// A line with nothing to decode: empty or whitespace only.
+pub fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}
+
 /// Decodes `input` to stdout.
 pub fn run(decoder: &Decoder, input: Input) -> anyhow::Result<()> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = match input {
-        Input::Args(vins) => write_chunk(decoder, &vins, &mut out).and_then(|()| out.flush()),
+        Input::Args(mut vins) => {
+            vins.retain(|v| !is_blank(v));
+            write_chunk(decoder, &vins, &mut out).and_then(|()| out.flush())
+        }
         Input::File(path) => {
             let (reader, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
                 (Box::new(io::stdin().lock()), None)
@@ -108,6 +118,37 @@ pub fn run(decoder: &Decoder, input: Input) -> anyhow::Result<()> {
         // A closed pipe (`| head`) is a normal way to stop reading.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing output"),
+    }
+}
+
+/// Longest part of a line kept (bytes): far more than `VIN,year` needs, so a file without
+/// newlines cannot fill memory. The rest of a longer line is read and discarded.
+const MAX_LINE: usize = 256;
+
+/// Reads one line (with its `\n`) into `buf`, keeping at most [`MAX_LINE`] bytes; returns the
+/// bytes consumed (0 at the end of the input).
+fn read_capped_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let mut consumed = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(consumed);
+        }
+        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        let room = MAX_LINE.saturating_sub(buf.len());
+        buf.extend_from_slice(&available[..take.min(room)]);
+        reader.consume(take);
+        consumed += take;
+        if done {
+            return Ok(consumed);
+        }
     }
 }
 
@@ -145,14 +186,16 @@ fn stream(
         let mut buf = Vec::new();
         loop {
             buf.clear();
-            let n = reader.read_until(b'\n', &mut buf)?;
+            let n = read_capped_line(&mut reader, &mut buf)?;
             if n > 0 {
                 if let Some(bar) = &bar {
                     bar.inc(if size.is_some() { n as u64 } else { 1 });
                 }
                 // Invalid UTF-8 becomes U+FFFD: the line still yields an object (with an error code).
                 let line = String::from_utf8_lossy(&buf);
-                chunk.push(line.trim_end_matches(['\n', '\r']).to_owned());
+                if !is_blank(&line) {
+                    chunk.push(line.trim_end_matches(['\n', '\r']).to_owned());
+                }
             }
             if chunk.len() == CHUNK || (n == 0 && !chunk.is_empty()) {
                 // At most two chunks in the pipeline: write one before handing over another.

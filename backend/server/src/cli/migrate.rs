@@ -10,6 +10,8 @@ use crate::{config::Settings, db};
 
 /// Runs the command; the report goes to stdout, logs to stderr.
 pub async fn run(settings: &Settings) -> anyhow::Result<()> {
+    db::adopt_legacy_sqlite(settings)
+        .context("moving the old history database out of the cache directory")?;
     let url = settings.database_url.expose_secret();
     let backend = db::backend_name(url)?;
     let shown = db::redact_url(url);

@@ -1,20 +1,19 @@
 //! The `vinbot` command line: one binary with subcommands.
 
 mod apikey;
+mod data;
 mod decode;
 mod migrate;
-// --- telegram (issue 8) ---
 pub mod telegram;
-// --- end telegram ---
 
-use std::{path::PathBuf, sync::Arc};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::{
     config::{self, LogFormat, Settings},
-    data, observability,
+    observability,
     startup::Application,
     telemetry,
 };
@@ -32,6 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server (configured by environment variables).
+    #[command(after_help = SERVE_ENV_HELP)]
     Serve,
     /// Decode VINs to JSON Lines: one DecodeVinValues-style object per input line, in order.
     Decode {
@@ -45,7 +45,7 @@ pub enum Command {
     Data {
         /// Data command.
         #[command(subcommand)]
-        command: DataCommand,
+        command: data::DataCommand,
     },
     /// Print the OpenAPI spec (YAML) of the HTTP API.
     Openapi,
@@ -57,14 +57,12 @@ pub enum Command {
         #[arg(long, default_value = "/health/live")]
         path: String,
     },
-    // --- telegram (issue 8) ---
     /// Manage the Telegram webhook.
     Telegram {
         /// Telegram command.
         #[command(subcommand)]
         command: telegram::TelegramCommand,
     },
-    // --- end telegram ---
     /// Manage API keys (`X-API-Key`).
     Apikey {
         /// Key command.
@@ -73,12 +71,39 @@ pub enum Command {
     },
 }
 
-/// `vinbot data …`.
-#[derive(Debug, Subcommand)]
-pub enum DataCommand {
-    /// Build `vpic.snapshot` from `vpic.lite.db` in the data directory.
-    Build,
-}
+/// The environment `vinbot serve` reads (README.md, Configuration, says more).
+const SERVE_ENV_HELP: &str = "\
+Environment variables (read once at start; an invalid value stops the start and names the variable):
+  PORT                        HTTP port [default: 8080]
+  VINBOT_DATA_DIR             vPIC data: vpic.lite.db, vpic.snapshot [default: ${XDG_CACHE_HOME:-~/.cache}/vinbot]
+  VINBOT_VPIC_DOWNLOAD_URL    read by `vinbot data update`, not by serve: NHTSA's page of monthly dumps
+  DATABASE_URL                sqlite://... or postgres://...: history, API keys
+                              [default: sqlite://${XDG_DATA_HOME:-~/.local/share}/vinbot/vinbot.db]
+  REDIS_URL                   redis:// or rediss://: rate limits shared by instances [default: unset, per process]
+  REDIS_KEY_PREFIX            prefix of every Redis key [default: vinbot:]
+  RATE_LIMIT_ANON_PER_MINUTE  decode quota per anonymous client, a batch counting per VIN [default: 120]
+  RATE_LIMIT_KEY_PER_MINUTE   decode quota per API key [default: 1200]
+  TRUST_FLY_CLIENT_IP         key anonymous clients by Fly-Client-IP (only behind Fly's proxy) [default: false]
+  API_KEY_CACHE_SECONDS       how long a checked API key is remembered [default: 30]
+  DASHBOARD_ALLOWED_ORIGINS   comma-separated exact CORS origins [default: http://localhost:8080]
+  DASHBOARD_SECRET_KEY        signing key, >= 32 characters [default: random per process; required in production]
+  TELEGRAM_BOT_TOKEN          the Telegram bot's token [default: unset, bot off]
+  TELEGRAM_WEBHOOK_SECRET     webhook secret token, 32-256 of A-Z a-z 0-9 _ - (webhook mode)
+  TELEGRAM_MODE               webhook (POST /telegram/webhook) or polling (getUpdates) [default: webhook]
+  TELEGRAM_API_BASE_URL       Bot API root [default: https://api.telegram.org]
+  TELEGRAM_BOT_USERNAME       the bot the page's Login Widget names; sign-in on the page [default: unset, off]
+  ADMIN_TELEGRAM_IDS          comma-separated Telegram user ids that are admins [default: none]
+  STATS_PUBLIC                statistics without an admin (read-only) [default: false]
+  RATE_LIMIT_SIGNIN_PER_MINUTE  sign-in attempts per client and minute [default: 10]
+  FRONTEND_DIR                serve the web page from this directory at / [default: unset]
+  METRICS_PORT                Prometheus /metrics listener, loopback in development [default: 9091]
+  SENTRY_DSN                  Sentry error reports [default: unset]
+  VINBOT_DEBUG_ROUTES         serve /_debug/error and /_debug/panic [default: false]
+  STORE_FULL_VINS             keep whole VINs in the history, not the first 11 characters [default: false]
+  STATS_FLUSH_INTERVAL_MS     longest wait of a decode event before it is written [default: 1000]
+  LOG_FORMAT                  pretty or json [default: pretty]
+  APP_ENV                     development or production [default: development]
+  RUST_LOG                    log filter [default: info,sqlx=warn]";
 
 fn env_lookup(key: &str) -> Option<String> {
     std::env::var(key).ok()
@@ -98,8 +123,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(),
         Command::Decode { vins, file } => {
             init_quiet_telemetry();
-            let dir = config::data_dir_from(env_lookup)?;
-            let decoder = data::open(&dir)?;
             let input = match file {
                 Some(path) => decode::Input::File(path),
                 None if vins.is_empty() => {
@@ -107,31 +130,28 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => decode::Input::Args(vins),
             };
+            let dir = config::data_dir_from(env_lookup)?;
+            let decoder = crate::data::open(&dir)?;
             // The index is never freed (it lives as long as the process), so ending here costs nothing.
             decode::run(&decoder, input)
         }
-        Command::Data {
-            command: DataCommand::Build,
-        } => {
+        Command::Data { command } => {
             telemetry::init(quick_log_format()).ok();
             let dir = config::data_dir_from(env_lookup)?;
-            let path = data::build(&dir)?;
-            println!("{}", path.display());
-            Ok(())
+            data::run(&dir, command)
         }
         Command::Openapi => {
             print!("{}", crate::api::spec_yaml());
             Ok(())
         }
         Command::Healthcheck { path } => healthcheck(&path),
-        // --- telegram (issue 8) ---
         Command::Telegram { command } => {
             init_quiet_telemetry();
             telegram::run(command)
         }
-        // --- end telegram ---
         Command::Migrate => {
             let settings = Settings::from_env()?;
+            let _sentry = observability::sentry::init(&settings);
             telemetry::init(settings.log_format).ok();
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -158,63 +178,20 @@ fn init_quiet_telemetry() {
     }
 }
 
+/// `vinbot serve`: settings, Sentry and logging first (before any thread exists), then
+/// [`Application::build`] does the rest.
 fn serve() -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
+    // Kept until the command returns: dropping the guard flushes queued events.
+    let _sentry = observability::sentry::init(&settings);
     telemetry::init(settings.log_format).context("installing the log subscriber")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the tokio runtime")?;
     runtime.block_on(async move {
-        let dir = settings.data_dir.clone();
-        let decoder = tokio::task::spawn_blocking(move || data::open(&dir)).await??;
-        let metrics_addr = std::net::SocketAddr::from(([0, 0, 0, 0], settings.metrics_port));
-        let metrics = observability::exporter::MetricsServer::bind(metrics_addr)
-            .await
-            .context("binding METRICS_PORT")?;
-        let decoder = Arc::new(decoder);
-        let history = crate::history::History::start(&settings)
-            .await
-            .context("opening the history database")?;
-        let db = history.db.clone();
-        let deps = crate::telegram::BotDeps {
-            db: Some(history.db.clone()),
-            recorder: Some(history.recorder.clone()),
-            dedup: None,
-        };
-        let state =
-            crate::state::AppState::new(decoder.clone(), settings.clone()).with_history(history);
-        // --- issue 7: Redis, rate limits, API keys (keys live in the history database).
-        let (mut state, redis) = crate::ratelimit::setup::install(state, Some(db));
-        // --- end issue 7
-        // --- telegram (issue 8) ---
-        if let Some(tg) = &settings.telegram {
-            let bot = crate::telegram::TelegramBot::new(
-                tg,
-                decoder,
-                deps,
-                crate::telegram::BotOptions::default(),
-            )
-            .context("building the Telegram client")?;
-            state = state.with_telegram(Arc::new(bot));
-            tracing::info!("telegram bot on: POST /telegram/webhook");
-        }
-        // --- end telegram ---
-        let addr = std::net::SocketAddr::from(([0, 0, 0, 0], settings.port));
-        let app = Application::from_state(state, addr)
-            .await
-            .context("binding the HTTP port")?;
-        let (stop_metrics, stopped) = tokio::sync::oneshot::channel::<()>();
-        let metrics = tokio::spawn(metrics.run_until(async {
-            let _ = stopped.await;
-        }));
-        let served = app.run_until_stopped().await.context("serving HTTP");
-        let _ = stop_metrics.send(());
-        metrics.await?.context("serving metrics")?;
-        if let Some(redis) = redis {
-            redis.quit().await;
-        }
-        served
+        let app = Application::build(settings).await?;
+        app.run_until_stopped().await.context("serving HTTP")
     })
 }
 

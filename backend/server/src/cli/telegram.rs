@@ -1,11 +1,10 @@
-//! `vinbot telegram set-webhook|delete-webhook|webhook-info` (T1): webhook management through
+//! `vinbot telegram set-webhook|delete-webhook|webhook-info`: webhook management through
 //! the same Bot API client the server uses (the token never reaches the output).
 
 use anyhow::Context;
 use clap::Subcommand;
 use frankenstein::{
     methods::{DeleteWebhookParams, SetWebhookParams},
-    types::AllowedUpdate,
     updates::WebhookInfo,
 };
 use secrecy::ExposeSecret;
@@ -43,21 +42,14 @@ pub enum TelegramCommand {
     WebhookInfo,
 }
 
-/// The update kinds the bot handles; anything else is never sent.
-pub fn allowed_updates() -> Vec<AllowedUpdate> {
-    vec![
-        AllowedUpdate::Message,
-        AllowedUpdate::CallbackQuery,
-        AllowedUpdate::InlineQuery,
-    ]
-}
+pub use crate::telegram::intake::allowed_updates;
 
 /// Runs a telegram subcommand.
 pub fn run(command: TelegramCommand) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     let tg = settings
         .telegram
-        .context("the bot is off: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET")?;
+        .context("the bot is off: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (or TELEGRAM_MODE=polling)")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -70,6 +62,10 @@ pub fn run(command: TelegramCommand) -> anyhow::Result<()> {
                 max_connections,
                 drop_pending_updates,
             } => {
+                anyhow::ensure!(
+                    tg.mode == crate::config::TelegramMode::Webhook,
+                    "TELEGRAM_MODE=polling: a webhook would stop the polling; unset TELEGRAM_MODE and set TELEGRAM_WEBHOOK_SECRET"
+                );
                 anyhow::ensure!(url.starts_with("https://") || url.starts_with("http://"), "--url must be an https:// URL");
                 anyhow::ensure!((1..=100).contains(&max_connections), "--max-connections must be 1-100");
                 let params = SetWebhookParams::builder()

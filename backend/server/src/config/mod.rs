@@ -1,12 +1,15 @@
-//! Typed settings, loaded once at start from the environment variables of DESIGN.md and
-//! validated there, so the rest of the program never reads the environment.
+//! Typed settings, loaded once at start from the environment variables (listed in the README's
+//! configuration table) and validated there, so the rest of the program never reads the
+//! environment. A leaf of the module graph: it depends on no other module of the crate.
 
+mod auth;
 mod env;
 
 use std::{path::PathBuf, time::Duration};
 
 use secrecy::SecretString;
 
+pub use auth::AuthSettings;
 use env::Env;
 pub use env::{ConfigError, ConfigErrors};
 
@@ -28,7 +31,17 @@ pub enum LogFormat {
     Json,
 }
 
-/// The Telegram bot, present only when both its token and webhook secret are set.
+/// How the bot receives updates (`TELEGRAM_MODE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TelegramMode {
+    /// Telegram POSTs each update to `/telegram/webhook` (needs a public HTTPS URL).
+    Webhook,
+    /// The server asks Telegram for updates (`getUpdates` long polling): works on a laptop or
+    /// behind a firewall; `/telegram/webhook` is off.
+    Polling,
+}
+
+/// The Telegram bot, present when its token is set (and, for the webhook, its secret).
 #[derive(Debug, Clone)]
 pub struct TelegramSettings {
     /// `TELEGRAM_BOT_TOKEN`.
@@ -37,6 +50,8 @@ pub struct TelegramSettings {
     pub webhook_secret: SecretString,
     /// `TELEGRAM_API_BASE_URL`: calls go to `{base}/bot{token}/{method}`.
     pub api_base_url: String,
+    /// `TELEGRAM_MODE`: `webhook` (default) or `polling`.
+    pub mode: TelegramMode,
 }
 
 /// HTTP limits. Not read from the environment: they are part of the API contract; tests shrink them.
@@ -48,23 +63,35 @@ pub struct HttpSettings {
     pub stream_body_limit: usize,
     /// Per-request deadline for producing the response head (503 `timeout` beyond).
     pub request_timeout: Duration,
-    /// Idle keep-alive connections are closed after this.
-    pub idle_timeout: Duration,
+    /// A request head must arrive within this long (slow-header clients are cut off); idle
+    /// keep-alive connections are closed after it too.
+    pub header_read_timeout: Duration,
+    /// A request body must arrive within this long (408 beyond).
+    pub body_read_timeout: Duration,
     /// How long shutdown waits for in-flight requests.
     pub shutdown_timeout: Duration,
     /// Most VINs in one JSON (non-streaming) batch.
     pub max_json_batch: usize,
+    /// Most VINs in one streamed batch.
+    pub max_stream_batch: usize,
+    /// Request body bytes held by all requests together; a request whose body does not fit
+    /// waits (up to the body read timeout), then is a 503. Bounds memory however many large
+    /// bodies arrive at once.
+    pub body_budget: usize,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             json_body_limit: 1024 * 1024,
-            stream_body_limit: 32 * 1024 * 1024,
+            stream_body_limit: 4 * 1024 * 1024,
             request_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(60),
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
             shutdown_timeout: Duration::from_secs(20),
             max_json_batch: 1000,
+            max_stream_batch: 100_000,
+            body_budget: 16 * 1024 * 1024,
         }
     }
 }
@@ -78,8 +105,15 @@ pub struct Settings {
     pub port: u16,
     /// `VINBOT_DATA_DIR`: the vPIC SQLite and the snapshot.
     pub data_dir: PathBuf,
-    /// `DATABASE_URL` (may carry a password, hence secret).
+    /// `DATABASE_URL` (may carry a password, hence secret). Default: `vinbot.db` in the
+    /// [`Settings::state_dir`].
     pub database_url: SecretString,
+    /// Where vinbot keeps what must not be lost with a cache (the default SQLite history and API
+    /// keys): `${XDG_DATA_HOME:-$HOME/.local/share}/vinbot`.
+    pub state_dir: PathBuf,
+    /// The default SQLite file of older versions (`<data dir>/vinbot.db`, in the cache directory)
+    /// when `DATABASE_URL` is unset: [`crate::db::adopt_legacy_sqlite`] moves it to the state dir.
+    pub legacy_sqlite: Option<PathBuf>,
     /// `REDIS_URL`; `None` means in-process cache and limits.
     pub redis_url: Option<SecretString>,
     /// `REDIS_KEY_PREFIX`.
@@ -117,6 +151,9 @@ pub struct Settings {
     pub debug_routes: bool,
     /// Limits of the HTTP server.
     pub http: HttpSettings,
+    /// Sign-in and access control (`TELEGRAM_BOT_USERNAME`, `ADMIN_TELEGRAM_IDS`,
+    /// `STATS_PUBLIC`, `RATE_LIMIT_SIGNIN_PER_MINUTE`).
+    pub auth: AuthSettings,
 }
 
 const TELEGRAM_DEFAULT_BASE: &str = "https://api.telegram.org";
@@ -148,7 +185,10 @@ impl Settings {
         };
         let port = env.parse_or("PORT", 8080u16, "a port number (0-65535)");
         let data_dir = resolve_data_dir(&mut env);
-        let database_url = database_url(&mut env, &data_dir);
+        let state_dir = resolve_state_dir(&env, &data_dir);
+        let database_url = database_url(&mut env, &state_dir);
+        let legacy_sqlite = (env.get("DATABASE_URL").is_none() && state_dir != data_dir)
+            .then(|| data_dir.join(SQLITE_FILE_NAME));
         let redis_url = env.get("REDIS_URL");
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
@@ -203,6 +243,7 @@ impl Settings {
                 LogFormat::Pretty
             }
         };
+        let auth = AuthSettings::load(&mut env);
 
         if !env.errors.is_empty() {
             return Err(ConfigErrors(env.errors));
@@ -212,6 +253,8 @@ impl Settings {
             port,
             data_dir,
             database_url,
+            state_dir,
+            legacy_sqlite,
             redis_url: redis_url.map(SecretString::from),
             redis_key_prefix,
             rate_limit_anon_per_minute,
@@ -229,7 +272,21 @@ impl Settings {
             log_format,
             debug_routes,
             http: HttpSettings::default(),
+            auth,
         })
+    }
+}
+
+impl Settings {
+    /// Where the Prometheus listener binds: loopback in development (the metrics are internal and a
+    /// laptop's port should not face the network), every interface in production, where the
+    /// platform's scraper reaches it over the private network.
+    pub fn metrics_addr(&self) -> std::net::SocketAddr {
+        let ip: std::net::IpAddr = match self.app_env {
+            AppEnv::Development => std::net::Ipv4Addr::LOCALHOST.into(),
+            AppEnv::Production => std::net::Ipv4Addr::UNSPECIFIED.into(),
+        };
+        (ip, self.metrics_port).into()
     }
 }
 
@@ -261,7 +318,18 @@ fn resolve_data_dir(env: &mut Env<'_>) -> PathBuf {
     PathBuf::new()
 }
 
-fn database_url(env: &mut Env<'_>, data_dir: &std::path::Path) -> SecretString {
+/// `${XDG_DATA_HOME:-$HOME/.local/share}/vinbot`; the vPIC data directory when neither is set.
+fn resolve_state_dir(env: &Env<'_>, data_dir: &std::path::Path) -> PathBuf {
+    if let Some(data_home) = env.get("XDG_DATA_HOME") {
+        return PathBuf::from(data_home).join("vinbot");
+    }
+    match env.get("HOME") {
+        Some(home) => PathBuf::from(home).join(".local/share/vinbot"),
+        None => data_dir.to_path_buf(),
+    }
+}
+
+fn database_url(env: &mut Env<'_>, state_dir: &std::path::Path) -> SecretString {
     match env.get("DATABASE_URL") {
         Some(url) => {
             let ok = ["sqlite:", "postgres://", "postgresql://"]
@@ -272,8 +340,16 @@ fn database_url(env: &mut Env<'_>, data_dir: &std::path::Path) -> SecretString {
             }
             SecretString::from(url)
         }
-        None => SecretString::from(crate::db::default_sqlite_url(data_dir)),
+        None => SecretString::from(default_sqlite_url(state_dir)),
     }
+}
+
+/// File name of the history database inside the state directory (the default `DATABASE_URL`).
+pub const SQLITE_FILE_NAME: &str = "vinbot.db";
+
+/// The default `DATABASE_URL`: `sqlite://<dir>/vinbot.db?mode=rwc`.
+pub fn default_sqlite_url(dir: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join(SQLITE_FILE_NAME).display())
 }
 
 fn positive(env: &mut Env<'_>, key: &'static str, default: u32) -> u32 {
@@ -329,9 +405,35 @@ fn secret_key(env: &mut Env<'_>, app_env: AppEnv) -> SecretString {
     }
 }
 
+fn telegram_mode(env: &mut Env<'_>) -> TelegramMode {
+    match env
+        .get("TELEGRAM_MODE")
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("webhook") => TelegramMode::Webhook,
+        Some("polling") | Some("poll") => TelegramMode::Polling,
+        Some(other) => {
+            env.fail(
+                "TELEGRAM_MODE",
+                format!("expected webhook or polling, got {other:?}"),
+            );
+            TelegramMode::Webhook
+        }
+    }
+}
+
 fn telegram(env: &mut Env<'_>) -> Option<TelegramSettings> {
     let token = env.get("TELEGRAM_BOT_TOKEN");
-    let secret = env.get("TELEGRAM_WEBHOOK_SECRET");
+    let mode = telegram_mode(env);
+    let secret = match (env.get("TELEGRAM_WEBHOOK_SECRET"), mode) {
+        // Polling needs no webhook secret; this random one is never given to anyone, so the
+        // webhook code path, which is off in this mode anyway, could not be authenticated.
+        (None, TelegramMode::Polling) if token.is_some() => {
+            Some(hex::encode(rand::random::<[u8; 32]>()))
+        }
+        (secret, _) => secret,
+    };
     let base = env
         .get("TELEGRAM_API_BASE_URL")
         .unwrap_or_else(|| TELEGRAM_DEFAULT_BASE.into());
@@ -343,7 +445,7 @@ fn telegram(env: &mut Env<'_>) -> Option<TelegramSettings> {
         (Some(_), None) => {
             env.fail(
                 "TELEGRAM_WEBHOOK_SECRET",
-                "required when TELEGRAM_BOT_TOKEN is set",
+                "required when TELEGRAM_BOT_TOKEN is set (or TELEGRAM_MODE=polling, which needs none)",
             );
             None
         }
@@ -374,6 +476,7 @@ fn telegram(env: &mut Env<'_>) -> Option<TelegramSettings> {
                 bot_token: SecretString::from(token),
                 webhook_secret: SecretString::from(secret),
                 api_base_url: base.trim_end_matches('/').to_owned(),
+                mode,
             })
         }
     }

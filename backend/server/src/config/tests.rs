@@ -19,7 +19,11 @@ fn defaults_need_only_home() {
     assert_eq!(s.data_dir, PathBuf::from("/home/u/.cache/vinbot"));
     assert_eq!(
         s.database_url.expose_secret(),
-        "sqlite:///home/u/.cache/vinbot/vinbot.db?mode=rwc"
+        "sqlite:///home/u/.local/share/vinbot/vinbot.db?mode=rwc"
+    );
+    assert_eq!(
+        s.legacy_sqlite,
+        Some(PathBuf::from("/home/u/.cache/vinbot/vinbot.db"))
     );
     assert_eq!(s.dashboard_allowed_origins, vec!["http://localhost:8080"]);
     assert_eq!(s.redis_key_prefix, "vinbot:");
@@ -41,6 +45,46 @@ fn xdg_cache_home_wins_over_home_and_data_dir_wins_over_both() {
     ])
     .unwrap();
     assert_eq!(s.data_dir, PathBuf::from("/d"));
+}
+
+#[test]
+fn the_database_lives_in_the_data_home_not_the_cache() {
+    let s = load(&[
+        ("HOME", "/h"),
+        ("XDG_DATA_HOME", "/xd"),
+        ("XDG_CACHE_HOME", "/xc"),
+    ])
+    .unwrap();
+    assert_eq!(s.state_dir, PathBuf::from("/xd/vinbot"));
+    assert_eq!(
+        s.database_url.expose_secret(),
+        "sqlite:///xd/vinbot/vinbot.db?mode=rwc"
+    );
+    assert_eq!(s.legacy_sqlite, Some(PathBuf::from("/xc/vinbot/vinbot.db")));
+    // An explicit DATABASE_URL is used as given; nothing is moved.
+    let s = load(&[("HOME", "/h"), ("DATABASE_URL", "sqlite:///elsewhere.db")]).unwrap();
+    assert_eq!(s.legacy_sqlite, None);
+    // Without HOME or XDG_DATA_HOME the database stays beside the vPIC data, as before.
+    let s = load(&[("VINBOT_DATA_DIR", "/data")]).unwrap();
+    assert_eq!(
+        s.database_url.expose_secret(),
+        "sqlite:///data/vinbot.db?mode=rwc"
+    );
+    assert_eq!(s.legacy_sqlite, None);
+}
+
+#[test]
+fn metrics_listen_on_loopback_in_development_only() {
+    let dev = load(&[("HOME", "/h"), ("METRICS_PORT", "9191")]).unwrap();
+    assert_eq!(dev.metrics_addr().to_string(), "127.0.0.1:9191");
+    let key = "k".repeat(40);
+    let prod = load(&[
+        ("HOME", "/h"),
+        ("APP_ENV", "production"),
+        ("DASHBOARD_SECRET_KEY", &key),
+    ])
+    .unwrap();
+    assert_eq!(prod.metrics_addr().to_string(), "0.0.0.0:9091");
 }
 
 #[test]
@@ -120,6 +164,33 @@ fn telegram_needs_both_halves_and_a_strong_secret() {
     .unwrap();
     let tg = s.telegram.expect("bot on");
     assert_eq!(tg.api_base_url, "https://api.telegram.org");
+    assert_eq!(tg.mode, TelegramMode::Webhook);
+}
+
+#[test]
+fn polling_needs_only_the_token() {
+    let s = load(&[
+        ("HOME", "/h"),
+        ("TELEGRAM_BOT_TOKEN", "1:abc"),
+        ("TELEGRAM_MODE", "polling"),
+    ])
+    .unwrap();
+    let tg = s.telegram.expect("bot on");
+    assert_eq!(tg.mode, TelegramMode::Polling);
+    assert!(tg.webhook_secret.expose_secret().len() >= 32);
+    let err = load(&[
+        ("HOME", "/h"),
+        ("TELEGRAM_BOT_TOKEN", "1:abc"),
+        ("TELEGRAM_MODE", "carrier-pigeon"),
+    ])
+    .unwrap_err();
+    assert!(err.mentions("TELEGRAM_MODE"));
+    assert!(
+        load(&[("HOME", "/h"), ("TELEGRAM_MODE", "polling")])
+            .unwrap()
+            .telegram
+            .is_none()
+    );
 }
 
 #[test]

@@ -4,7 +4,6 @@
 //! either. SQLite gets WAL journaling and a busy timeout so a small pool of connections can read
 //! while one writes.
 
-use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -12,9 +11,6 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use super::DbError;
-
-/// File name of the default SQLite database inside the data directory.
-pub const SQLITE_FILE_NAME: &str = "vinbot.db";
 
 /// Pool settings; `Default` suits the server.
 #[derive(Clone, Debug)]
@@ -43,13 +39,9 @@ impl Default for ConnectConfig {
     }
 }
 
-/// The default `DATABASE_URL`: `sqlite://<data_dir>/vinbot.db?mode=rwc`.
-pub fn default_sqlite_url(data_dir: &Path) -> String {
-    format!(
-        "sqlite://{}?mode=rwc",
-        data_dir.join(SQLITE_FILE_NAME).display()
-    )
-}
+/// The default `DATABASE_URL` is a setting ([`crate::config`] derives it from the state
+/// directory); re-exported here because the database tools use it too.
+pub use crate::config::{SQLITE_FILE_NAME, default_sqlite_url};
 
 /// The database kind a URL names, for logs and errors.
 pub fn backend_name(url: &str) -> Result<&'static str, DbError> {
@@ -129,6 +121,9 @@ fn configure_sqlite(
         })?;
     }
     let busy_timeout = config.sqlite_busy_timeout;
+    options.map_sqlx_sqlite_pool_opts(|pool| {
+        pool.after_release(|conn, _meta| Box::pin(sqlite_connection_reusable(conn)))
+    });
     options.map_sqlx_sqlite_opts(move |opts| {
         opts.create_if_missing(true)
             // WAL: readers do not block the writer; NORMAL sync is durable across application
@@ -141,8 +136,30 @@ fn configure_sqlite(
     Ok(())
 }
 
+/// Whether a connection given back to the pool may serve again. After a failed `COMMIT` (disk
+/// full, file-size limit, I/O error) SQLite has rolled the transaction back by itself, the
+/// driver's `ROLLBACK` then fails, and the driver may still count the connection as inside a
+/// transaction: its next "transaction" would be a savepoint in a transaction that never
+/// commits, so writes would report success and vanish at shutdown. Such a connection is
+/// closed instead, as is one that SQLite itself still sees inside a transaction.
+async fn sqlite_connection_reusable(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+) -> Result<bool, sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::{Connection, Executor};
+    if conn.is_in_transaction() {
+        return Ok(false);
+    }
+    // `BEGIN` fails inside a transaction: then SQLite and the driver disagree.
+    if conn.execute("BEGIN").await.is_err() {
+        return Ok(false);
+    }
+    Ok(conn.execute("ROLLBACK").await.is_ok())
+}
+
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     #[test]

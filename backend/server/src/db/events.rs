@@ -35,8 +35,6 @@ pub enum Channel {
     Web,
     /// The Telegram bot.
     Telegram,
-    /// `vinbot decode`.
-    Cli,
 }
 
 impl Channel {
@@ -47,7 +45,6 @@ impl Channel {
             Self::Nhtsa => "nhtsa",
             Self::Web => "web",
             Self::Telegram => "telegram",
-            Self::Cli => "cli",
         }
     }
 }

@@ -9,12 +9,18 @@
 mod api_keys;
 mod connect;
 pub mod entities;
+mod erase;
 mod error;
 mod events;
 pub mod recorder;
+mod relocate;
+mod sessions;
 pub mod stats;
+mod telegram_logins;
 mod telegram_updates;
+mod user_history;
 mod users;
+mod vehicles;
 
 use migration::MigratorTrait;
 use sea_orm::DatabaseConnection;
@@ -26,10 +32,25 @@ pub use api_keys::{
 pub use connect::{
     ConnectConfig, SQLITE_FILE_NAME, backend_name, connect, default_sqlite_url, redact_url,
 };
+pub use erase::{Erasure, erase_user};
 pub use error::DbError;
 pub use events::{Channel, DecodeEvent, PRIVATE_VIN_LEN, history_vin, record_decodes};
+pub use relocate::{Relocation, adopt_legacy_sqlite, relocate};
+pub use sessions::{
+    RefreshToken, Session, delete_user_sessions, find_refresh_token, find_session,
+    insert_refresh_token, insert_session, mark_refresh_token_used, prune_sessions_ended_before,
+    revoke_session,
+};
+pub use telegram_logins::{claim_telegram_login, prune_telegram_logins};
 pub use telegram_updates::{mark_update_seen, prune_updates_seen_before};
-pub use users::{TelegramUser, User, find_user, upsert_user};
+pub use user_history::{
+    HistoryCursor, HistoryEntry, HistoryFilter, forget_decode, forget_decodes, user_history,
+};
+pub use users::{TelegramUser, User, find_user, record_sign_in, upsert_user};
+pub use vehicles::{
+    MAX_NICKNAME_CHARS, MAX_NOTE_CHARS, SavedVehicle, VehicleChange, count_vehicles,
+    delete_vehicle, delete_vehicles, list_vehicles, save_vehicle, update_vehicle,
+};
 
 /// Applies every pending migration (`vinbot migrate`; `vinbot serve` on SQLite at start).
 /// Safe to run repeatedly.

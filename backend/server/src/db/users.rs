@@ -57,3 +57,29 @@ pub async fn upsert_user(
 pub async fn find_user(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>, DbError> {
     Ok(user::Entity::find_by_id(id).one(db).await?)
 }
+
+/// Records a sign-in on the page: inserts the user, or refreshes the name and `last_seen` of a
+/// known one (the language the bot learnt stays).
+pub async fn record_sign_in(
+    db: &impl ConnectionTrait,
+    id: i64,
+    name: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = user::ActiveModel {
+        id: Set(id),
+        name: Set(Some(name.chars().take(256).collect())),
+        language: Set(None),
+        first_seen: Set(at),
+        last_seen: Set(at),
+    };
+    user::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(user::Column::Id)
+                .update_columns([user::Column::Name, user::Column::LastSeen])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}

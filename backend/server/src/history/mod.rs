@@ -27,7 +27,7 @@ pub use record::{CLIENT_HEADER, DecodeRecording, v1_channel};
 pub const STATS_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// How long shutdown spends writing buffered events after the HTTP server stopped. With the
-/// HTTP drain (20 s) it stays inside Fly's `kill_timeout` (30 s).
+/// HTTP drain (20 s) it stays inside Fly's `kill_timeout` (30 s): 25 s from SIGTERM to exit.
 pub const FLUSH_DEADLINE: Duration = Duration::from_secs(5);
 
 /// The database, the recorder and the stats cache of a running service (cheap to clone).
@@ -51,12 +51,31 @@ impl std::fmt::Debug for History {
     }
 }
 
+/// A process over its file-size limit (`ulimit -f`, RLIMIT_FSIZE) is killed by SIGXFSZ unless it
+/// handles the signal; handled, the write fails with `EFBIG` like a full disk: the recorder counts
+/// and retries it, readiness says `degraded`, and decoding goes on. Handlers stay installed for
+/// the life of the process, so the stream is not kept.
+fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Err(error) = signal(SignalKind::from_raw(libc::SIGXFSZ)) {
+            tracing::warn!(%error, "cannot handle SIGXFSZ; a file-size limit would end the process");
+        }
+    }
+}
+
 impl History {
     /// Opens `DATABASE_URL` and starts recording. PostgreSQL is opened lazily, so the service
     /// starts (and decodes) while it is down; its migrations are `vinbot migrate`'s job (once per
     /// deploy). SQLite is migrated here, and an error doing so stops the start: it means a
     /// misconfigured path, not an outage.
     pub async fn start(settings: &Settings) -> Result<Self, DbError> {
+        // A failed move is not fatal: the database then starts empty at the new place, and the
+        // warning says where the old one is.
+        if let Err(err) = db::adopt_legacy_sqlite(settings) {
+            tracing::warn!(error = %err, "cannot move the old history database out of the cache directory");
+        }
         let url = settings.database_url.expose_secret();
         let backend = db::backend_name(url)?;
         tracing::info!(backend, url = %db::redact_url(url), "opening the history database");
@@ -66,6 +85,7 @@ impl History {
         };
         let conn = db::connect(url, &config).await?;
         if backend == "sqlite" {
+            survive_file_size_limit();
             db::migrate(&conn).await?;
             tracing::info!("SQLite migrations applied");
         }
@@ -90,7 +110,7 @@ impl History {
 
     /// The readiness check of this database.
     pub fn readiness_check(&self) -> Arc<DatabaseCheck> {
-        Arc::new(DatabaseCheck::new(self.db.clone()))
+        Arc::new(DatabaseCheck::new(self.db.clone()).with_recorder(self.recorder.clone()))
     }
 
     /// Stops recording and writes what is buffered within `deadline` (the recorder logs the

@@ -6,10 +6,7 @@ use std::time::{Duration, Instant};
 
 use vinbot_decoder::{Decoded, Decoder, vin};
 
-use crate::{
-    db::{Channel, DecodeEvent, recorder::RecorderHandle},
-    state::AppState,
-};
+use crate::db::{Channel, DecodeEvent, recorder::RecorderHandle};
 
 /// Request header naming the client; the web page sends `X-Vinbot-Client: web` so its
 /// decodes count as channel `web` instead of `api`.
@@ -42,11 +39,11 @@ pub struct DecodeRecording {
 }
 
 impl DecodeRecording {
-    /// Recording for `channel`, or a no-op when the service has no database.
-    pub fn new(state: &AppState, channel: Channel) -> Self {
+    /// Recording for `channel` into `recorder`; a no-op without one (no database).
+    pub fn new(recorder: Option<RecorderHandle>, channel: Channel) -> Self {
         Self {
             channel,
-            recorder: state.history.as_ref().map(|h| h.recorder.clone()),
+            recorder,
             user_id: None,
         }
     }

@@ -15,7 +15,8 @@ use sentry::{Hub, Level, SentryFutureExt};
 use tracing::{Instrument, field::Empty};
 
 use super::metrics::{UNMATCHED_ROUTE, record_http_response};
-use crate::api::{boundary::redact_path, request_id};
+use super::scrub::redact_path;
+use crate::envelope::request_id;
 
 /// Path of the forced 500 (only with debug routes on).
 pub const DEBUG_ERROR_PATH: &str = "/_debug/error";

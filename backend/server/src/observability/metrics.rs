@@ -10,7 +10,7 @@ pub const VIN_DECODES: &str = "vin_decodes_total";
 pub const HTTP_RESPONSE_TIME: &str = "http_response_time_seconds";
 /// `rate_limit_rejections_total{tier}`: requests refused with 429.
 pub const RATE_LIMIT_REJECTIONS: &str = "rate_limit_rejections_total";
-/// `telegram_updates_total{kind}`: webhook updates accepted.
+/// `telegram_updates_total{kind}`: Telegram updates accepted (webhook or polling), by type.
 pub const TELEGRAM_UPDATES: &str = "telegram_updates_total";
 /// `database_up`: 1 when the last readiness probe reached the database.
 pub const DATABASE_UP: &str = "database_up";
@@ -18,6 +18,15 @@ pub const DATABASE_UP: &str = "database_up";
 pub const REDIS_UP: &str = "redis_up";
 /// `sentry_events_total`: events handed to Sentry (after scrubbing), a check that reporting works.
 pub const SENTRY_EVENTS: &str = "sentry_events_total";
+
+/// `vinbot_data_age_days`: whole days from the loaded vPIC data's date to today (set on load, on
+/// reload and every [`DATA_AGE_INTERVAL`]).
+pub const DATA_AGE_DAYS: &str = "vinbot_data_age_days";
+/// `vinbot_data_reloads_total{outcome}`: data reloads (SIGHUP or the admin route) by outcome:
+/// `reloaded`, `unchanged`, `failed`.
+pub const DATA_RELOADS: &str = "vinbot_data_reloads_total";
+/// How often a running server refreshes [`DATA_AGE_DAYS`] (the days pass without a reload).
+pub const DATA_AGE_INTERVAL: Duration = Duration::from_secs(600);
 
 /// Histogram buckets of [`HTTP_RESPONSE_TIME`], in seconds: decodes take well under a
 /// millisecond, batches and the database up to seconds, the deadline is 10 s.
@@ -87,8 +96,8 @@ pub fn record_rate_limit_rejection(tier: &'static str) {
     metrics::counter!(RATE_LIMIT_REJECTIONS, "tier" => tier).increment(1);
 }
 
-/// Counts one Telegram update; `kind` is the update type (`message`, `callback_query`, ...,
-/// `unknown`), never a chat or user id.
+/// Counts one accepted Telegram update; `kind` is the update type (`message`, `callback_query`,
+/// ..., `other`), never a chat or user id.
 pub fn record_telegram_update(kind: &'static str) {
     metrics::counter!(TELEGRAM_UPDATES, "kind" => kind).increment(1);
 }
@@ -102,6 +111,16 @@ pub fn set_dependency_up(name: &str, up: bool) {
         // Other checks get the same shape; their names are fixed strings of this program.
         other => metrics::gauge!(format!("{other}_up")).set(value),
     }
+}
+
+/// Sets [`DATA_AGE_DAYS`].
+pub fn set_data_age_days(days: i64) {
+    metrics::gauge!(DATA_AGE_DAYS).set(days as f64);
+}
+
+/// Counts one data reload; `outcome` is `reloaded`, `unchanged` or `failed`.
+pub fn record_data_reload(outcome: &'static str) {
+    metrics::counter!(DATA_RELOADS, "outcome" => outcome).increment(1);
 }
 
 /// Known methods keep their name; anything else is one `other` series.

@@ -174,6 +174,23 @@ fn keep_unless(text: &str, is_ip: bool) -> String {
     }
 }
 
+/// Paths carry VINs; logs keep only the first 11 characters of a VIN-like segment.
+pub fn redact_path(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if seg.len() > 11 && seg.bytes().filter(u8::is_ascii_digit).count() >= 3 {
+                format!(
+                    "{}…",
+                    &seg[..seg.char_indices().nth(11).map_or(seg.len(), |(i, _)| i)]
+                )
+            } else {
+                seg.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +278,18 @@ mod tests {
                 "nested": ["from [ip]", {"bot_token": "[redacted]"}],
                 "count": 3
             })
+        );
+    }
+
+    #[test]
+    fn redacts_vin_segments_only() {
+        assert_eq!(
+            redact_path("/api/v1/vins/1HGCM82633A004352"),
+            "/api/v1/vins/1HGCM82633A…"
+        );
+        assert_eq!(
+            redact_path("/api/v1/makes/honda/models"),
+            "/api/v1/makes/honda/models"
         );
     }
 }

@@ -1,6 +1,6 @@
-//! Sentry: initialised only when `SENTRY_DSN` is set, before the tokio runtime starts (its
-//! transport and panic hook must exist before any worker thread), with `before_send` and
-//! `before_breadcrumb` scrubbing VINs, tokens, secrets and IP addresses.
+//! Sentry: initialised from the validated settings, only when `SENTRY_DSN` is set, before the
+//! tokio runtime starts (its transport and panic hook must exist before any worker thread), with
+//! `before_send` and `before_breadcrumb` scrubbing VINs, tokens, secrets and IP addresses.
 
 use std::{borrow::Cow, sync::Arc};
 
@@ -11,38 +11,50 @@ use sentry::{
 use tracing::Level;
 use tracing_subscriber::{Layer, filter::filter_fn, registry::LookupSpan};
 
+use secrecy::ExposeSecret;
+
 use super::scrub::Scrubber;
+use crate::config::{AppEnv, Settings};
 
-/// Environment variables whose values are scrubbed verbatim from every event.
-const SECRET_VARIABLES: &[&str] = &[
-    "TELEGRAM_BOT_TOKEN",
-    "TELEGRAM_WEBHOOK_SECRET",
-    "DASHBOARD_SECRET_KEY",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "SENTRY_DSN",
-];
-
-/// Initialises Sentry from `SENTRY_DSN` (and `APP_ENV` for the environment tag) read through
-/// `lookup`. `None` when the DSN is unset or invalid (reported on stderr: logging is not up yet).
-/// Keep the guard alive in `main`: dropping it flushes queued events.
-pub fn init(lookup: impl Fn(&str) -> Option<String>) -> Option<ClientInitGuard> {
-    let dsn = lookup("SENTRY_DSN").filter(|d| !d.trim().is_empty())?;
-    let dsn = match dsn.trim().parse::<sentry::types::Dsn>() {
+/// Initialises Sentry when `SENTRY_DSN` is set, tagged with `APP_ENV`, scrubbing the values of
+/// every secret setting (bot token, webhook secret, signing key, database and Redis URLs, the DSN)
+/// wherever they appear. `None` when the DSN is unset or invalid (reported on stderr: logging is
+/// not up yet). Call it before the tokio runtime starts, and keep the guard alive for the whole
+/// command: dropping it flushes queued events.
+pub fn init(settings: &Settings) -> Option<ClientInitGuard> {
+    let dsn = settings.sentry_dsn.as_ref()?.expose_secret().trim();
+    let dsn = match dsn.parse::<sentry::types::Dsn>() {
         Ok(dsn) => dsn,
         Err(err) => {
             eprintln!("SENTRY_DSN is not a valid DSN ({err}); error reporting is off");
             return None;
         }
     };
-    let environment = match lookup("APP_ENV").map(|v| v.trim().to_ascii_lowercase()) {
-        Some(env) if env == "production" || env == "prod" => "production",
-        _ => "development",
+    let environment = match settings.app_env {
+        AppEnv::Production => "production",
+        AppEnv::Development => "development",
     };
-    let secrets = SECRET_VARIABLES.iter().filter_map(|k| lookup(k));
-    let mut options = options(environment, Scrubber::new(secrets));
+    let mut options = options(environment, Scrubber::new(secret_values(settings)));
     options.dsn = Some(dsn);
     Some(sentry::init(options))
+}
+
+/// The values of the secret settings, scrubbed verbatim from every event.
+fn secret_values(settings: &Settings) -> Vec<String> {
+    let telegram = settings
+        .telegram
+        .iter()
+        .flat_map(|t| [&t.bot_token, &t.webhook_secret]);
+    let others = [
+        Some(&settings.dashboard_secret_key),
+        Some(&settings.database_url),
+        settings.redis_url.as_ref(),
+        settings.sentry_dsn.as_ref(),
+    ];
+    telegram
+        .chain(others.into_iter().flatten())
+        .map(|s| s.expose_secret().to_owned())
+        .collect()
 }
 
 /// Client options: release = crate version, the environment, no default PII, scrubbing hooks.

@@ -10,8 +10,6 @@
 pub mod client;
 pub mod distributed;
 pub mod local;
-pub mod middleware;
-pub mod setup;
 
 use std::{
     num::NonZeroU32,
@@ -22,7 +20,6 @@ use std::{
 use crate::{apikeys::ApiKeyStore, config::Settings, redis::Redis};
 
 pub use client::ClientId;
-pub use middleware::RateLimit;
 
 /// Most clients the in-process limiter tracks per tier.
 const MAX_LOCAL_KEYS: usize = 100_000;

@@ -1,5 +1,5 @@
 //! The outbound Bot API client: frankenstein's reqwest client on `{TELEGRAM_API_BASE_URL}/bot{token}`,
-//! paced per chat and globally, waiting `retry_after` on 429 (T13). The token is part of every
+//! paced per chat and globally, waiting `retry_after` on 429. The token is part of every
 //! URL, so nothing here ever prints a URL: errors are rebuilt without it, and `Debug` is redacted.
 
 use std::time::Duration;

@@ -1,6 +1,7 @@
-//! De-duplication of webhook deliveries by `update_id` (T8). Telegram re-sends an update when
+//! De-duplication of webhook deliveries by `update_id`. Telegram re-sends an update when
 //! our answer is slow or lost, possibly to another instance, so the record of what was handled
-//! must be shared: the database's primary key now, Redis (`SET NX EX`) when that module lands.
+//! must be shared: the history database's primary key, which every instance sees. Without a
+//! database the record is kept in process memory, which is right for one instance only.
 
 use std::{
     collections::{HashMap, VecDeque},

@@ -111,7 +111,7 @@ pub(crate) async fn handle(
     csv.push('\n');
     let mut last_progress = Instant::now();
     for (done, chunk) in lines.chunks(CHUNK).enumerate() {
-        let decoder = h.decoder.clone();
+        let decoder = h.decoder();
         let owned: Vec<(String, String)> = chunk.to_vec();
         // Decoding with repair search is CPU work: keep it off the async workers.
         let decoded = tokio::task::spawn_blocking(move || {

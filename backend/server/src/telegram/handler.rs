@@ -27,7 +27,10 @@ use super::{
     render,
     vins::{MAX_VINS_PER_MESSAGE, find_vins},
 };
-use crate::db::{self, Channel, DecodeEvent, TelegramUser};
+use crate::{
+    data::LiveData,
+    db::{self, Channel, DecodeEvent, TelegramUser},
+};
 
 /// Prefix of the "All fields" callback data (`f:VIN`, far below Telegram's 64 bytes).
 const FIELDS_CALLBACK: &str = "f:";
@@ -37,7 +40,7 @@ const MAX_INLINE_RESULTS: usize = 5;
 /// Handles updates; one per bot, shared by all chat workers.
 pub struct Handler {
     pub(crate) api: Arc<BotApi>,
-    pub(crate) decoder: Arc<Decoder>,
+    data: LiveData,
     bot_id: Option<u64>,
     username: OnceCell<Option<String>>,
     pub(crate) deps: BotDeps,
@@ -67,7 +70,7 @@ type HandlerResult = Result<(), super::client::BotApiError>;
 impl Handler {
     pub(crate) fn new(
         api: Arc<BotApi>,
-        decoder: Arc<Decoder>,
+        data: LiveData,
         bot_id: Option<u64>,
         deps: BotDeps,
         options: BotOptions,
@@ -75,13 +78,18 @@ impl Handler {
     ) -> Self {
         Self {
             api,
-            decoder,
+            data,
             bot_id,
             username: OnceCell::new(),
             deps,
             options,
             counters,
         }
+    }
+
+    /// The decoder of the data now current (read once per update).
+    pub(crate) fn decoder(&self) -> Decoder {
+        self.data.decoder()
     }
 
     async fn on_message(&self, m: &Message) -> HandlerResult {
@@ -140,9 +148,20 @@ impl Handler {
     }
 
     async fn on_command(&self, m: &Message, t: &Texts, command: &str, args: &str) -> HandlerResult {
+        if let Some(done) = self.on_account_command(m, command).await {
+            return done;
+        }
         match command {
-            "start" => self.send_html(m, t.start.to_owned(), None).await,
-            "help" => self.send_html(m, t.help.to_owned(), None).await,
+            "start" => {
+                let start = format!("{}\n\n{}", t.start, self.data_line(t));
+                self.send_html(m, start, None).await
+            }
+            "help" => {
+                let lang =
+                    Lang::from_code(m.from.as_ref().and_then(|u| u.language_code.as_deref()));
+                let help = format!("{}{}\n\n{}", t.help, lang.account().help, self.data_line(t));
+                self.send_html(m, help, None).await
+            }
             "decode" => {
                 let vins = find_vins(args);
                 if vins.is_empty() {
@@ -151,9 +170,21 @@ impl Handler {
                     self.reply_with_cards(m, t, &vins).await
                 }
             }
+            "stats" if !self.may_read_stats(m) => {
+                self.send_html(m, t.stats_admins_only.to_owned(), None)
+                    .await
+            }
             "stats" => self.send_html(m, self.stats_text(t).await, None).await,
             _ => Ok(()),
         }
+    }
+
+    /// Which vPIC data answers: the month and date of the data now loaded.
+    fn data_line(&self, t: &Texts) -> String {
+        let id = self.decoder().identity();
+        t.data_line
+            .replace("{month}", &escape(&crate::data::live::data_month(id)))
+            .replace("{date}", &escape(&id.data_date))
     }
 
     /// In groups the bot speaks when mentioned (`@name` or a text mention) or replied to.
@@ -216,17 +247,23 @@ impl Handler {
     /// button per VIN under the last part.
     async fn reply_with_cards(&self, m: &Message, t: &Texts, vins: &[String]) -> HandlerResult {
         let user_id = m.from.as_ref().and_then(|u| i64::try_from(u.id).ok());
+        let lang = Lang::from_code(m.from.as_ref().and_then(|u| u.language_code.as_deref()));
         let mut cards = Vec::new();
         let mut buttons = Vec::new();
         for vin in vins.iter().take(MAX_VINS_PER_MESSAGE) {
             let d = self.decode(vin, user_id);
             cards.push(render::card(&d, t));
-            buttons.push(vec![
+            let mut row = vec![
                 InlineKeyboardButton::builder()
                     .text(format!("{} · {}", t.all_fields, d.vin))
                     .callback_data(format!("{FIELDS_CALLBACK}{}", d.vin))
                     .build(),
-            ]);
+            ];
+            // Only whole VINs can be saved (a card for a partial VIN gets no button).
+            if self.deps.db.is_some() && d.vin.len() == 17 && !d.vin.contains('*') {
+                row.push(super::account::save_button(lang, &d.vin));
+            }
+            buttons.push(row);
         }
         let mut text = cards.join("\n\n");
         if vins.len() > MAX_VINS_PER_MESSAGE {
@@ -243,7 +280,7 @@ impl Handler {
     /// Decodes one VIN and records the event (channel `telegram`, the user's id).
     pub(crate) fn decode(&self, vin: &str, user_id: Option<i64>) -> Decoded {
         let started = Instant::now();
-        let d = self.decoder.decode(vin, None);
+        let d = self.decoder().decode(vin, None);
         self.record(&d, started.elapsed(), user_id);
         d
     }
@@ -264,6 +301,9 @@ impl Handler {
     }
 
     async fn on_callback(&self, q: &CallbackQuery) -> HandlerResult {
+        if let Some(done) = self.on_account_callback(q).await {
+            return done;
+        }
         let t = Lang::from_code(q.from.language_code.as_deref()).texts();
         let vin = q
             .data
@@ -350,6 +390,15 @@ impl Handler {
             .call::<_, bool>("answerInlineQuery", None, &params)
             .await
             .map(drop)
+    }
+
+    /// The HTTP statistics routes' rule: admins, or everyone when the statistics are public.
+    fn may_read_stats(&self, m: &Message) -> bool {
+        let Some(auth) = &self.deps.auth else {
+            return true;
+        };
+        let sender = m.from.as_ref().and_then(|u| i64::try_from(u.id).ok());
+        auth.stats_public() || sender.is_some_and(|id| auth.is_admin(id))
     }
 
     async fn stats_text(&self, t: &Texts) -> String {

@@ -1,5 +1,5 @@
 //! Telegram's HTML parse mode: escaping every dynamic string, and splitting long replies on line
-//! boundaries so each message stays under the Bot API's 4,096-character limit (T11/T12).
+//! boundaries so each message stays under the Bot API's 4,096-character limit.
 
 /// Longest message text the Bot API accepts (characters after entity parsing; we count the raw
 /// HTML, which is never shorter, so a part that fits here fits there).

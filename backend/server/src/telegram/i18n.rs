@@ -53,6 +53,8 @@ pub struct Texts {
     pub no_vin: &'static str,
     /// `/decode` without an argument.
     pub decode_usage: &'static str,
+    /// The data line after `/start` and `/help`: `{month}` and `{date}` of the loaded vPIC data.
+    pub data_line: &'static str,
     /// Labels of the compact card.
     pub make: &'static str,
     /// Model label.
@@ -83,6 +85,14 @@ pub struct Texts {
     pub all_fields: &'static str,
     /// Heading of the full list.
     pub all_fields_title: &'static str,
+    /// After a value that is the vehicle type's default (e.g. "Not Applicable"), not read from the VIN.
+    pub default_mark: &'static str,
+    /// After a value from the specification of the make and model, not read from the VIN.
+    pub spec_mark: &'static str,
+    /// Under the full list when a value carries [`Texts::default_mark`]: what it means.
+    pub default_legend: &'static str,
+    /// Under the full list when a value carries [`Texts::spec_mark`]: what it means.
+    pub spec_legend: &'static str,
     /// More VINs than one message handles.
     pub too_many_vins: &'static str,
     /// A document that is too large (followed by the limit in KiB).
@@ -99,6 +109,8 @@ pub struct Texts {
     pub file_done: &'static str,
     /// `/stats` without a database.
     pub stats_unavailable: &'static str,
+    /// `/stats` asked by someone who is not an admin while the statistics are not public.
+    pub stats_admins_only: &'static str,
     /// `/stats` heading (followed by the window).
     pub stats_title: &'static str,
     /// Total decodes label.
@@ -118,6 +130,7 @@ static EN: Texts = Texts {
     help: "<b>Commands</b>\n/decode VIN: decode one VIN\n/stats: decode statistics\n/help: this message\n\nAny message with VINs is decoded; in groups mention me or reply to me. A text or CSV file of VINs comes back as a CSV of decodes.",
     no_vin: "I found no VIN in that message. A VIN has 17 letters and digits (no I, O or Q).",
     decode_usage: "Usage: <code>/decode VIN</code>",
+    data_line: "<i>Data: NHTSA vPIC of {month} ({date}).</i>",
     make: "Make",
     model: "Model",
     year: "Year",
@@ -133,6 +146,10 @@ static EN: Texts = Texts {
     did_you_mean: "Did you mean",
     all_fields: "All fields",
     all_fields_title: "All fields of",
+    default_mark: "(default)",
+    spec_mark: "(model spec)",
+    default_legend: "default for this vehicle type, not read from the VIN",
+    spec_legend: "from the specification of the make and model, not read from the VIN",
     too_many_vins: "Only the first VINs of this message were decoded; send a file for long lists.",
     file_too_large: "The file is too large. Limit (KiB):",
     file_not_text: "Send a text or CSV file with one VIN a line.",
@@ -141,6 +158,7 @@ static EN: Texts = Texts {
     file_progress: "Decoding…",
     file_done: "Decoded VINs:",
     stats_unavailable: "Statistics are not available right now.",
+    stats_admins_only: "Statistics are for the administrators of this bot.",
     stats_title: "Decodes, last days:",
     stats_total: "Total",
     stats_clean: "Clean",
@@ -154,6 +172,7 @@ static RU: Texts = Texts {
     help: "<b>Команды</b>\n/decode VIN: расшифровать VIN\n/stats: статистика\n/help: эта справка\n\nЛюбое сообщение с VIN расшифровывается; в группах упомяните меня или ответьте мне. Текстовый или CSV-файл с VIN возвращается CSV-файлом с результатами.",
     no_vin: "В сообщении нет VIN. VIN состоит из 17 букв и цифр (без I, O и Q).",
     decode_usage: "Использование: <code>/decode VIN</code>",
+    data_line: "<i>Данные: NHTSA vPIC за {month} ({date}).</i>",
     make: "Марка",
     model: "Модель",
     year: "Год",
@@ -169,6 +188,10 @@ static RU: Texts = Texts {
     did_you_mean: "Возможно, вы имели в виду",
     all_fields: "Все поля",
     all_fields_title: "Все поля",
+    default_mark: "(по умолчанию)",
+    spec_mark: "(по спецификации модели)",
+    default_legend: "значение по умолчанию для этого типа ТС, не из VIN",
+    spec_legend: "из спецификации марки и модели, не из VIN",
     too_many_vins: "Расшифрованы только первые VIN этого сообщения; длинные списки присылайте файлом.",
     file_too_large: "Файл слишком большой. Предел (КиБ):",
     file_not_text: "Пришлите текстовый или CSV-файл по одному VIN в строке.",
@@ -177,6 +200,7 @@ static RU: Texts = Texts {
     file_progress: "Расшифровываю…",
     file_done: "Расшифровано VIN:",
     stats_unavailable: "Статистика сейчас недоступна.",
+    stats_admins_only: "Статистика доступна только администраторам этого бота.",
     stats_title: "Расшифровки за последние дни:",
     stats_total: "Всего",
     stats_clean: "Без ошибок",
@@ -190,6 +214,7 @@ static ES: Texts = Texts {
     help: "<b>Comandos</b>\n/decode VIN: decodificar un VIN\n/stats: estadísticas\n/help: este mensaje\n\nCualquier mensaje con VIN se decodifica; en grupos mencióname o respóndeme. Un archivo de texto o CSV con VIN vuelve como un CSV con los resultados.",
     no_vin: "No encontré ningún VIN en ese mensaje. Un VIN tiene 17 letras y dígitos (sin I, O ni Q).",
     decode_usage: "Uso: <code>/decode VIN</code>",
+    data_line: "<i>Datos: NHTSA vPIC de {month} ({date}).</i>",
     make: "Marca",
     model: "Modelo",
     year: "Año",
@@ -205,6 +230,10 @@ static ES: Texts = Texts {
     did_you_mean: "Quizás quisiste decir",
     all_fields: "Todos los campos",
     all_fields_title: "Todos los campos de",
+    default_mark: "(predeterminado)",
+    spec_mark: "(especificación del modelo)",
+    default_legend: "valor predeterminado para este tipo de vehículo, no leído del VIN",
+    spec_legend: "de la especificación de la marca y el modelo, no leído del VIN",
     too_many_vins: "Solo se decodificaron los primeros VIN de este mensaje; envía un archivo para listas largas.",
     file_too_large: "El archivo es demasiado grande. Límite (KiB):",
     file_not_text: "Envía un archivo de texto o CSV con un VIN por línea.",
@@ -213,6 +242,7 @@ static ES: Texts = Texts {
     file_progress: "Decodificando…",
     file_done: "VIN decodificados:",
     stats_unavailable: "Las estadísticas no están disponibles ahora.",
+    stats_admins_only: "Las estadísticas son solo para los administradores de este bot.",
     stats_title: "Decodificaciones, últimos días:",
     stats_total: "Total",
     stats_clean: "Sin errores",
@@ -226,6 +256,7 @@ static DE: Texts = Texts {
     help: "<b>Befehle</b>\n/decode VIN: eine VIN dekodieren\n/stats: Statistik\n/help: diese Hilfe\n\nJede Nachricht mit VINs wird dekodiert; in Gruppen erwähne mich oder antworte mir. Eine Text- oder CSV-Datei mit VINs kommt als CSV mit den Ergebnissen zurück.",
     no_vin: "In dieser Nachricht ist keine VIN. Eine VIN hat 17 Buchstaben und Ziffern (ohne I, O und Q).",
     decode_usage: "Verwendung: <code>/decode VIN</code>",
+    data_line: "<i>Daten: NHTSA vPIC vom {month} ({date}).</i>",
     make: "Marke",
     model: "Modell",
     year: "Baujahr",
@@ -241,6 +272,10 @@ static DE: Texts = Texts {
     did_you_mean: "Meintest du",
     all_fields: "Alle Felder",
     all_fields_title: "Alle Felder von",
+    default_mark: "(Standardwert)",
+    spec_mark: "(Modellangabe)",
+    default_legend: "Standardwert für diesen Fahrzeugtyp, nicht aus der VIN gelesen",
+    spec_legend: "aus den Angaben zu Marke und Modell, nicht aus der VIN gelesen",
     too_many_vins: "Nur die ersten VINs dieser Nachricht wurden dekodiert; schicke lange Listen als Datei.",
     file_too_large: "Die Datei ist zu groß. Grenze (KiB):",
     file_not_text: "Schicke eine Text- oder CSV-Datei mit einer VIN pro Zeile.",
@@ -249,6 +284,7 @@ static DE: Texts = Texts {
     file_progress: "Dekodiere…",
     file_done: "Dekodierte VINs:",
     stats_unavailable: "Die Statistik ist gerade nicht verfügbar.",
+    stats_admins_only: "Die Statistik ist den Administratoren dieses Bots vorbehalten.",
     stats_title: "Dekodierungen, letzte Tage:",
     stats_total: "Gesamt",
     stats_clean: "Fehlerfrei",

@@ -1,18 +1,23 @@
-//! The Telegram bot over a webhook (docs/TELEGRAM.md): `POST /telegram/webhook` authenticates,
-//! de-duplicates and queues each update and answers at once; per-chat workers decode VINs and
-//! answer through a paced, retrying Bot API client.
+//! The Telegram bot (docs/TELEGRAM.md). Updates arrive by webhook (`POST /telegram/webhook`
+//! authenticates and answers at once) or by long polling ([`polling`], `TELEGRAM_MODE=polling`);
+//! both hand them to [`intake`], which de-duplicates and queues them; per-chat workers decode
+//! VINs and answer through a paced, retrying Bot API client.
 //!
-//! Parts: [`webhook`] (the HTTP endpoint), [`dedupe`] (update ids seen), [`queue`] (per-chat
+//! Parts: [`webhook`] (the HTTP endpoint), [`account`] (history, garage, Save, `/forget`), [`dedupe`] (update ids seen), [`queue`] (per-chat
 //! ordered work), [`handler`] (behaviour), [`document`] (files of VINs), [`render`], [`i18n`],
 //! [`html`] (escaping, splitting), [`client`] + [`pacing`] (outbound), [`vins`] (finding VINs).
 
+pub mod account;
+pub mod account_i18n;
 pub mod client;
 pub mod dedupe;
 pub mod document;
 pub mod handler;
 pub mod html;
 pub mod i18n;
+pub mod intake;
 pub mod pacing;
+pub mod polling;
 pub mod queue;
 pub mod render;
 pub mod vins;
@@ -23,15 +28,18 @@ use std::sync::{
     atomic::{AtomicU64, Ordering},
 };
 
-use sea_orm::DatabaseConnection;
-use secrecy::SecretString;
-use vinbot_decoder::Decoder;
-
-use crate::{config::TelegramSettings, db::recorder::RecorderHandle};
+use crate::{
+    auth::Auth,
+    config::{TelegramMode, TelegramSettings},
+    data::LiveData,
+    db::recorder::RecorderHandle,
+};
 use client::{BotApi, BotApiError, ClientOptions};
 use dedupe::UpdateDedup;
 use handler::Handler;
 use queue::Dispatcher;
+use sea_orm::DatabaseConnection;
+use secrecy::SecretString;
 
 /// Limits of the bot. Not read from the environment; tests may shrink them.
 #[derive(Debug, Clone)]
@@ -75,6 +83,9 @@ pub struct BotDeps {
     pub recorder: Option<RecorderHandle>,
     /// De-duplication store (Redis, ...); defaults to the database, else in-process.
     pub dedup: Option<Arc<dyn UpdateDedup>>,
+    /// Who may read `/stats`: admins (`ADMIN_TELEGRAM_IDS`), or everyone when the statistics are public
+    /// (`STATS_PUBLIC`), as on the HTTP statistics routes. `None`: everyone.
+    pub auth: Option<Arc<Auth>>,
 }
 
 /// Counts of webhook outcomes (also exported as `vinbot_telegram_updates_total{outcome}`).
@@ -109,6 +120,9 @@ impl Counters {
 /// The running bot: shared by the webhook route and the CLI.
 pub struct TelegramBot {
     pub(crate) secret: SecretString,
+    /// Webhook or polling.
+    pub mode: TelegramMode,
+    pub(crate) api: Arc<BotApi>,
     pub(crate) options: BotOptions,
     pub(crate) dedup: Arc<dyn UpdateDedup>,
     pub(crate) dispatcher: Dispatcher<Handler>,
@@ -128,7 +142,7 @@ impl TelegramBot {
     /// Builds the bot; spawns nothing until updates arrive (must run inside a tokio runtime).
     pub fn new(
         settings: &TelegramSettings,
-        decoder: Arc<Decoder>,
+        data: impl Into<LiveData>,
         deps: BotDeps,
         options: BotOptions,
     ) -> Result<Self, BotApiError> {
@@ -147,8 +161,8 @@ impl TelegramBot {
         };
         let counters = Arc::new(Counters::default());
         let handler = Arc::new(Handler::new(
-            api,
-            decoder,
+            Arc::clone(&api),
+            data.into(),
             bot_id(settings),
             deps,
             options.clone(),
@@ -156,6 +170,8 @@ impl TelegramBot {
         ));
         Ok(Self {
             secret: settings.webhook_secret.clone(),
+            mode: settings.mode,
+            api,
             dispatcher: Dispatcher::new(handler, options.queue_capacity),
             options,
             dedup,

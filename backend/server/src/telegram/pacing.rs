@@ -1,4 +1,4 @@
-//! Outbound pacing (T13): at most one message a second per chat and about thirty a second
+//! Outbound pacing: at most one message a second per chat and about thirty a second
 //! overall, as Telegram asks of bots. Callers reserve a slot and sleep until it; nothing is
 //! dropped, messages only wait.
 

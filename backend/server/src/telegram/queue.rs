@@ -1,4 +1,4 @@
-//! The work queue between the webhook and the handler (T5, T13): bounded overall by permits
+//! The work queue between the webhook and the handler: bounded overall by permits
 //! taken before the webhook answers, one worker task per active chat so updates of a chat are
 //! handled in arrival order while chats proceed independently. A worker ends after a quiet
 //! spell; the map of workers only holds active chats.

@@ -1,7 +1,7 @@
 //! What the bot writes: the compact card per VIN, the full field list, the inline-mode card and
 //! the CSV of a document. Every value from the decoder or the user is escaped here.
 
-use vinbot_decoder::{CheckDigitStatus, Decoded};
+use vinbot_decoder::{CheckDigitStatus, Decoded, DecodedValue, Source};
 
 use super::html::escape;
 use super::i18n::Texts;
@@ -64,23 +64,38 @@ fn check_digit_line(d: &Decoded, t: &Texts) -> String {
     format!("{}: {verdict}", t.check_digit)
 }
 
-/// The compact card of one decoded VIN (HTML).
+/// The marker of one element's value when it is not read from the VIN.
+fn mark_of(d: &Decoded, code: &str, t: &Texts) -> Option<&'static str> {
+    d.values
+        .iter()
+        .find(|v| v.code == code)
+        .and_then(|v| inferred_mark(v, t))
+}
+
+/// The compact card of one decoded VIN (HTML). A single-element fact not read from the VIN (e.g. a
+/// body class that is the vehicle type's default) carries its marker, as in the full list.
 pub fn card(d: &Decoded, t: &Texts) -> String {
     let mut lines = vec![format!("🚗 <b>{}</b>", escape(&d.vin))];
+    let single =
+        |label: &'static str, code: &str| (label, value(d, code).to_owned(), mark_of(d, code, t));
     let rows = [
-        (t.make, value(d, "Make").to_owned()),
-        (t.model, value(d, "Model").to_owned()),
-        (t.year, value(d, "ModelYear").to_owned()),
-        (t.trim, value(d, "Trim").to_owned()),
-        (t.body, value(d, "BodyClass").to_owned()),
-        (t.engine, engine(d)),
-        (t.plant, plant(d)),
+        single(t.make, "Make"),
+        single(t.model, "Model"),
+        single(t.year, "ModelYear"),
+        single(t.trim, "Trim"),
+        single(t.body, "BodyClass"),
+        (t.engine, engine(d), None),
+        (t.plant, plant(d), None),
     ];
     let mut any = false;
-    for (label, v) in rows {
+    for (label, v, mark) in rows {
         if !v.is_empty() {
             any = true;
-            lines.push(format!("{label}: {}", escape(&v)));
+            let line = format!("{label}: {}", escape(&v));
+            lines.push(match mark {
+                Some(m) => format!("{line} <i>{}</i>", escape(m)),
+                None => line,
+            });
         }
     }
     if !any {
@@ -106,7 +121,39 @@ pub fn card(d: &Decoded, t: &Texts) -> String {
     lines.join("\n")
 }
 
-/// Every non-empty field of a decode, grouped as vPIC groups them (HTML; split by the caller).
+/// The marker after a value that is not read from the VIN (the vehicle type's default, the model's
+/// specification), in the user's language; `None` for a value the VIN gives.
+fn inferred_mark(v: &DecodedValue, t: &Texts) -> Option<&'static str> {
+    match v.source {
+        Source::Default => Some(t.default_mark),
+        Source::VehicleSpec => Some(t.spec_mark),
+        _ => None,
+    }
+}
+
+/// `Name: value`, with the marker of a value not read from the VIN.
+fn field_line(v: &DecodedValue, t: &Texts) -> String {
+    let line = format!("{}: {}", escape(v.name), escape(&v.value));
+    match inferred_mark(v, t) {
+        Some(mark) => format!("{line} <i>{}</i>", escape(mark)),
+        None => line,
+    }
+}
+
+/// What the markers used in a list mean, one line each.
+fn legend(values: &[&DecodedValue], t: &Texts) -> Vec<String> {
+    [
+        (Source::Default, t.default_mark, t.default_legend),
+        (Source::VehicleSpec, t.spec_mark, t.spec_legend),
+    ]
+    .into_iter()
+    .filter(|(s, _, _)| values.iter().any(|v| v.source == *s))
+    .map(|(_, mark, text)| format!("<i>{}</i>: {}", escape(mark), escape(text)))
+    .collect()
+}
+
+/// Every non-empty field of a decode, grouped as vPIC groups them, values not read from the VIN marked
+/// (HTML; split by the caller).
 pub fn all_fields(d: &Decoded, t: &Texts) -> String {
     let mut out = vec![format!("<b>{} {}</b>", t.all_fields_title, escape(&d.vin))];
     let mut group: Option<&str> = None;
@@ -127,8 +174,13 @@ pub fn all_fields(d: &Decoded, t: &Texts) -> String {
                 out.push(String::new());
                 out.push(format!("<u>{}</u>", escape(heading)));
             }
-            out.push(format!("{}: {}", escape(v.name), escape(&v.value)));
+            out.push(field_line(v, t));
         }
+    }
+    let legend = legend(&values, t);
+    if !legend.is_empty() {
+        out.push(String::new());
+        out.extend(legend);
     }
     out.join("\n")
 }
@@ -222,19 +274,18 @@ mod escaping_tests {
         }
     }
 
-    #[test]
-    fn every_dynamic_string_is_escaped() {
-        let d = Decoded {
+    fn decoded(values: Vec<DecodedValue>) -> Decoded {
+        Decoded {
             input: "x".into(),
             vin: "1HGCM82633A004352".into(),
             model_year: None,
             error_codes: vec![0],
-            error_text: "<b>".into(),
+            error_text: String::new(),
             additional_error_text: String::new(),
             suggested_vin: String::new(),
             possible_values: String::new(),
             vehicle_descriptor: String::new(),
-            values: vec![value("Make", "A&B <script>"), value("Model", "\"Q\"")],
+            values,
             check_digit: CheckDigit {
                 status: CheckDigitStatus::Valid,
                 expected: Some('3'),
@@ -244,6 +295,53 @@ mod escaping_tests {
             },
             model_year_candidates: vec![],
             repairs: vec![],
+        }
+    }
+
+    #[test]
+    fn defaults_and_model_specs_are_marked_in_the_users_language() {
+        let mut bed = value("BedType", "Not Applicable");
+        bed.source = Source::Default;
+        let mut drive = value("DriveType", "RWD");
+        drive.source = Source::VehicleSpec;
+        let d = decoded(vec![value("Make", "ACME"), bed, drive]);
+        let en = all_fields(&d, Lang::En.texts());
+        assert!(
+            en.contains("BedType &lt;name&gt;: Not Applicable <i>(default)</i>"),
+            "{en}"
+        );
+        assert!(
+            en.contains("DriveType &lt;name&gt;: RWD <i>(model spec)</i>"),
+            "{en}"
+        );
+        assert!(en.contains("Make &lt;name&gt;: ACME\n"), "{en}");
+        assert!(
+            en.ends_with("<i>(default)</i>: default for this vehicle type, not read from the VIN\n<i>(model spec)</i>: from the specification of the make and model, not read from the VIN"),
+            "{en}"
+        );
+        let mut body = value("BodyClass", "Not Applicable");
+        body.source = Source::Default;
+        let card = card(
+            &decoded(vec![value("Make", "ACME"), body]),
+            Lang::En.texts(),
+        );
+        assert!(card.contains("Make: ACME\n"), "{card}");
+        assert!(
+            card.contains("Body: Not Applicable <i>(default)</i>"),
+            "{card}"
+        );
+        let ru = all_fields(&d, Lang::Ru.texts());
+        assert!(ru.contains("Not Applicable <i>(по умолчанию)</i>"), "{ru}");
+        // Nothing inferred: no marker, no legend.
+        let plain = all_fields(&decoded(vec![value("Make", "ACME")]), Lang::En.texts());
+        assert!(!plain.contains("<i>"), "{plain}");
+    }
+
+    #[test]
+    fn every_dynamic_string_is_escaped() {
+        let d = Decoded {
+            error_text: "<b>".into(),
+            ..decoded(vec![value("Make", "A&B <script>"), value("Model", "\"Q\"")])
         };
         let t = Lang::En.texts();
         let card = card(&d, t);

@@ -1,6 +1,6 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use vinbot_server::state::{CheckOutcome, ReadinessCheck};
+use vinbot_server::readiness::{CheckOutcome, ReadinessCheck};
 
 use crate::helpers::*;
 

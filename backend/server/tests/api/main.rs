@@ -3,16 +3,14 @@
 #![recursion_limit = "256"]
 
 mod cli;
-#[path = "../db/helpers.rs"]
-#[expect(
-    dead_code,
-    reason = "shared with the db test binary, which uses all of it"
-)]
-mod db_helpers;
+mod docs_examples;
 mod health;
-mod helpers;
 mod history;
 mod nhtsa;
+mod nhtsa_types;
 mod openapi;
+mod provenance;
 mod socket;
 mod v1;
+
+use vinbot_testkit::{app as helpers, db as db_helpers, fixture as decoder_fixture};

@@ -34,7 +34,7 @@ async fn cors_allows_exact_origins_only() {
     assert_eq!(resp.status(), 403);
     assert!(resp.headers().get("access-control-allow-origin").is_none());
     let body: serde_json::Value = resp.json().await.unwrap();
-    assert_eq!(body["code"], "invalid_request");
+    assert_eq!(body["code"], "forbidden");
 
     let resp = app
         .http
@@ -48,7 +48,10 @@ async fn cors_allows_exact_origins_only() {
     assert_eq!(resp.status(), 204);
     let h = resp.headers();
     assert_eq!(h["access-control-allow-origin"], ALLOWED_ORIGIN);
-    assert_eq!(h["access-control-allow-methods"], "GET, POST, OPTIONS");
+    assert_eq!(
+        h["access-control-allow-methods"],
+        "GET, POST, PATCH, DELETE, OPTIONS"
+    );
     let max_age: u32 = h["access-control-max-age"]
         .to_str()
         .unwrap()
@@ -56,6 +59,22 @@ async fn cors_allows_exact_origins_only() {
         .unwrap();
     assert!(max_age <= 7200);
     assert!(h.get("access-control-allow-credentials").is_none());
+
+    // The sign-in routes (the refresh cookie's path) alone allow credentials, for listed origins.
+    let resp = app
+        .http
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/auth/refresh"))
+        .header("Origin", ALLOWED_ORIGIN)
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert_eq!(resp.headers()["access-control-allow-credentials"], "true");
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        ALLOWED_ORIGIN
+    );
 
     let resp = app
         .http

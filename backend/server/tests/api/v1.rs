@@ -61,6 +61,16 @@ async fn normalizes_input_and_accepts_partial_vins() {
     assert!(body["error_codes"].as_array().unwrap().contains(&j!(6)));
 }
 
+/// The server applies the decoder's hygiene rule: dots and underscores are separators too.
+#[tokio::test]
+async fn dots_and_underscores_are_separators_like_in_the_decoder() {
+    for typed in ["1HG.CM826.33A004352", "1hg_cm82633a004352"] {
+        let resp = client().get(format!("/api/v1/vins/{typed}")).send().await;
+        resp.assert_status_is_ok();
+        assert_eq!(json(resp).await["vin"], ACCORD, "{typed}");
+    }
+}
+
 #[tokio::test]
 async fn rejects_impossible_vins_with_invalid_vin() {
     let body = assert_envelope(
@@ -209,6 +219,41 @@ async fn csv_stream_has_a_header_of_element_codes() {
         .expect("Make column");
     assert_eq!(rows[1][make], "HONDA");
     assert_eq!(rows[2][make], "BMW");
+}
+
+#[tokio::test]
+async fn csv_stream_puts_the_vin_and_the_main_fields_first() {
+    let resp = client()
+        .post("/api/v1/vins/batch")
+        .header("Accept", "text/csv")
+        .body_json(&j!({"vins": [ACCORD]}))
+        .send()
+        .await;
+    resp.assert_status_is_ok();
+    let body = resp.0.into_body().into_string().await.unwrap();
+    let rows: Vec<Vec<String>> = body.lines().map(csv_fields).collect();
+    assert_eq!(
+        rows[0][..6],
+        ["VIN", "Make", "Model", "ModelYear", "Trim", "Series"]
+    );
+    assert_eq!(rows[1][..4], [ACCORD, "HONDA", "Accord", "2003"]);
+    let mut unique = rows[0].clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), rows[0].len(), "every element code once");
+    // The columns are the NHTSA flat values, only reordered.
+    let nhtsa = client()
+        .get(format!(
+            "/api/vehicles/DecodeVinValues/{ACCORD}?format=json"
+        ))
+        .send()
+        .await;
+    let nhtsa = json(nhtsa).await;
+    let flat = nhtsa["Results"][0].as_object().unwrap();
+    assert_eq!(flat.len(), rows[0].len());
+    for (code, value) in rows[0].iter().zip(&rows[1]) {
+        assert_eq!(flat[code.as_str()], value.as_str(), "{code}");
+    }
 }
 
 #[tokio::test]

@@ -2,11 +2,12 @@
 //! SQLite file and on a fresh PostgreSQL database (127.0.0.1:5432, user postgres, or
 //! `VINBOT_TEST_PG_URL`). PostgreSQL being unreachable fails the tests; it never skips them.
 
-mod helpers;
 mod recorder;
 mod repository;
 mod stats;
 mod throughput;
+
+use vinbot_testkit::db as helpers;
 
 /// Runs each listed `async fn(TestDb)` case once per backend, as `sqlite::<case>` and
 /// `postgres::<case>`.

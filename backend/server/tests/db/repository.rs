@@ -38,7 +38,7 @@ pub async fn update_is_seen_once_even_concurrently(t: TestDb) {
     let now = Utc::now();
     assert!(db::mark_update_seen(&t.db, 42, now).await.unwrap());
     assert!(!db::mark_update_seen(&t.db, 42, now).await.unwrap());
-    // The same update delivered ten times at once: exactly one winner (RELIABILITY.md T8).
+    // The same update delivered ten times at once: exactly one winner.
     let attempts = (0..10).map(|_| db::mark_update_seen(&t.db, 7_000_000_001, now));
     let results = futures_util::future::join_all(attempts).await;
     let winners = results

@@ -46,7 +46,7 @@ pub async fn report_fields_match_the_events(t: TestDb) {
         event(today, Channel::Telegram, "HONDA", "Civic", &[1, 14], 3_000),
         event(yesterday, Channel::Web, "TOYOTA", "Camry", &[0], 4_000),
         event(yesterday, Channel::Nhtsa, "", "", &[6], 5_000),
-        event(old, Channel::Cli, "FORD", "F-150", &[0], 9_000_000),
+        event(old, Channel::Api, "FORD", "F-150", &[0], 9_000_000),
     ];
     batch[3].wmi = Some("4T1".to_owned());
     batch[4].wmi = None;

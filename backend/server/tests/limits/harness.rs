@@ -16,35 +16,16 @@ use tokio::{
     process::{Child, Command},
 };
 
-/// The shared Redis of this machine.
-pub const SHARED_REDIS: &str = "redis://127.0.0.1:6379";
+pub use vinbot_testkit::env::{
+    data_dir, redis_url as shared_redis, require_redis as require_shared_redis,
+};
 
 /// A VIN that decodes.
 pub const VIN: &str = "1HGCM82633A004352";
 
-/// The data directory (snapshot) the servers read.
-pub fn data_dir() -> std::path::PathBuf {
-    vinbot_server::config::data_dir_from(|k| std::env::var(k).ok())
-        .expect("cannot derive the data directory (set VINBOT_DATA_DIR or HOME)")
-}
-
 /// A fresh key prefix; the tests' buckets expire within a minute by themselves.
 pub fn unique_prefix() -> String {
     format!("vinbot-test-{}:", uuid::Uuid::now_v7().simple())
-}
-
-/// Fails the test clearly when the shared Redis is not there.
-pub fn require_shared_redis() {
-    if std::net::TcpStream::connect_timeout(
-        &"127.0.0.1:6379".parse().expect("addr"),
-        Duration::from_secs(2),
-    )
-    .is_err()
-    {
-        panic!(
-            "these tests need Redis on 127.0.0.1:6379 (start it, e.g. `redis-server --daemonize yes`)"
-        );
-    }
 }
 
 /// A free TCP port (for a `redis-server` we start).

@@ -18,8 +18,9 @@ async fn three_instances_enforce_one_global_quota() {
     let db_url = format!("sqlite://{}?mode=rwc", db.path().join("v.db").display());
     apikey(&db_url, &["list"]); // migrates the shared file once, before the servers start
     let quota = QUOTA.to_string();
+    let redis_url = shared_redis();
     let env = [
-        ("REDIS_URL", SHARED_REDIS),
+        ("REDIS_URL", redis_url.as_str()),
         ("REDIS_KEY_PREFIX", prefix.as_str()),
         ("DATABASE_URL", db_url.as_str()),
         ("RATE_LIMIT_ANON_PER_MINUTE", quota.as_str()),
@@ -68,7 +69,7 @@ async fn three_instances_enforce_one_global_quota() {
     for r in limited {
         assert_rate_limited(r).await;
     }
-    let redis = redis_client(SHARED_REDIS).await;
+    let redis = redis_client(&redis_url).await;
     let n: i64 = redis
         .exists(format!("{prefix}rl:anon:ip:127.0.0.1"))
         .await

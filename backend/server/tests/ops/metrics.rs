@@ -2,15 +2,18 @@
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
+use serde_json::{Value, json};
+
 use poem::test::TestClient;
 use vinbot_server::{
     api,
     config::Settings,
     observability::{exporter, metrics as m},
-    state::{AppState, CheckOutcome, ReadinessCheck},
+    readiness::{CheckOutcome, ReadinessCheck},
+    state::AppState,
 };
 
-use crate::helpers::{Server, VIN, http};
+use crate::helpers::{BIN, Server, VIN, http};
 
 /// The value of the first sample line starting with `series` (name and labels).
 fn sample(text: &str, series: &str) -> Option<f64> {
@@ -22,7 +25,7 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn metrics_port_exposes_the_series_after_traffic_and_the_public_port_does_not() {
-    let server = Server::start(&[]);
+    let server = Server::with_env(BIN, &[]);
     let http = http();
     let get = |path: String| {
         let http = http.clone();
@@ -127,9 +130,7 @@ async fn readiness_sets_up_gauges_and_shared_counters_render() {
     })
     .expect("settings");
     let state = AppState::new(
-        vinbot_server::data::open(&crate::helpers::data_dir())
-            .map(Arc::new)
-            .expect("data"),
+        vinbot_server::data::open(&crate::helpers::data_dir()).expect("data"),
         settings,
     )
     .with_readiness_check(Arc::new(Fixed("database", CheckOutcome::Ok)))
@@ -144,7 +145,6 @@ async fn readiness_sets_up_gauges_and_shared_counters_render() {
         .await
         .assert_status_is_ok();
     m::record_rate_limit_rejection("anonymous");
-    m::record_telegram_update("message");
 
     let text = handle.render();
     assert_eq!(sample(&text, "database_up "), Some(1.0), "{text}");
@@ -154,13 +154,78 @@ async fn readiness_sets_up_gauges_and_shared_counters_render() {
         Some(1.0),
         "{text}"
     );
-    assert_eq!(
-        sample(&text, r#"telegram_updates_total{kind="message"}"#),
-        Some(1.0),
-        "{text}"
-    );
     assert!(
         text.contains(r#"http_response_time_seconds_bucket{route="/health/ready""#),
         "{text}"
     );
+}
+
+const BOT_TOKEN: &str = "987654321:AAH-test-token-abcdefghijklmnopqrstuvwxyz";
+const WEBHOOK_SECRET: &str = "webhook-secret-0123456789-abcdefghijklmnop";
+
+/// A private text message from user 42.
+fn message_update(update_id: i64) -> Value {
+    let from = json!({"id": 42, "is_bot": false, "first_name": "Ann"});
+    json!({
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "from": from,
+            "chat": {"id": 42, "type": "private", "first_name": "Ann"},
+            "date": 1_700_000_000,
+            "text": VIN
+        }
+    })
+}
+
+/// `telegram_updates_total{kind}` counts the updates the webhook accepts, by type; a
+/// re-delivery and a refused call are not counted.
+#[tokio::test(flavor = "multi_thread")]
+async fn telegram_updates_total_counts_accepted_webhook_updates_by_kind() {
+    let server = Server::with_env(
+        BIN,
+        &[
+            ("TELEGRAM_BOT_TOKEN", BOT_TOKEN),
+            ("TELEGRAM_WEBHOOK_SECRET", WEBHOOK_SECRET),
+            // Replies go nowhere: the discard port on loopback.
+            ("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9"),
+        ],
+    );
+    let http = http();
+    let callback = json!({
+        "update_id": 3,
+        "callback_query": {
+            "id": "q-3",
+            "from": {"id": 42, "is_bot": false, "first_name": "Ann"},
+            "chat_instance": "-1",
+            "data": "x"
+        }
+    });
+    let post = |body: &Value, secret: &str| {
+        http.post(server.url("/telegram/webhook"))
+            .header("x-telegram-bot-api-secret-token", secret)
+            .json(body)
+            .send()
+    };
+    for (body, secret, want) in [
+        (message_update(1), WEBHOOK_SECRET, 200),
+        (message_update(1), WEBHOOK_SECRET, 200),
+        (message_update(2), "wrong-secret", 401),
+        (callback, WEBHOOK_SECRET, 200),
+    ] {
+        let resp = post(&body, secret).await.expect("webhook request");
+        assert_eq!(resp.status().as_u16(), want, "{body}");
+    }
+    let text = http
+        .get(format!("http://{}/metrics", server.metrics))
+        .send()
+        .await
+        .expect("metrics request")
+        .text()
+        .await
+        .expect("metrics body");
+    for (kind, want) in [("message", 1.0), ("callback_query", 1.0)] {
+        let series = format!("telegram_updates_total{{kind=\"{kind}\"}}");
+        assert_eq!(sample(&text, &series), Some(want), "{series} in\n{text}");
+    }
 }

@@ -9,7 +9,7 @@ use poem::{
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use crate::helpers::{Server, VIN, http};
+use crate::helpers::{BIN, Server, VIN, http};
 
 const BOT_TOKEN: &str = "987654321:AAH-test-token-abcdefghijklmnopqrstuvwxyz";
 const WEBHOOK_SECRET: &str = "webhook-secret-0123456789-abcdefghijklmnop";
@@ -54,12 +54,15 @@ fn events(envelope: &[u8]) -> Vec<Value> {
 async fn forced_errors_reach_sentry_scrubbed_with_request_id_and_route() {
     let (port, mut envelopes) = sentry_stub().await;
     let dsn = format!("http://publickey@127.0.0.1:{port}/42");
-    let mut server = Server::start(&[
-        ("SENTRY_DSN", dsn.as_str()),
-        ("VINBOT_DEBUG_ROUTES", "true"),
-        ("TELEGRAM_BOT_TOKEN", BOT_TOKEN),
-        ("TELEGRAM_WEBHOOK_SECRET", WEBHOOK_SECRET),
-    ]);
+    let mut server = Server::with_env(
+        BIN,
+        &[
+            ("SENTRY_DSN", dsn.as_str()),
+            ("VINBOT_DEBUG_ROUTES", "true"),
+            ("TELEGRAM_BOT_TOKEN", BOT_TOKEN),
+            ("TELEGRAM_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ],
+    );
     let http = http();
     let mut ids = Vec::new();
     for path in ["/_debug/error", "/_debug/panic"] {

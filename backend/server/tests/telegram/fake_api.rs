@@ -1,5 +1,7 @@
 //! A real HTTP server on loopback playing Telegram's Bot API: records every call, serves
-//! files, can answer slowly or with 429 `retry_after`. Answers use the Bot API's JSON shapes.
+//! files, can answer slowly or with 429 `retry_after`, and holds updates for `getUpdates` (long
+//! polling: `offset` confirms, `timeout` waits, 409 while a webhook is set). Answers use the Bot
+//! API's JSON shapes.
 
 use std::{
     collections::HashMap,
@@ -36,6 +38,10 @@ struct Behaviour {
     /// method → (remaining 429 answers, retry_after)
     rate_limited: HashMap<String, (u32, u64)>,
     files: HashMap<String, Vec<u8>>,
+    /// Updates not yet confirmed by a `getUpdates` offset, in id order.
+    pending: Vec<Value>,
+    /// A webhook is set: `getUpdates` answers 409, as Telegram does.
+    webhook_active: bool,
 }
 
 /// The fake Bot API.
@@ -114,6 +120,9 @@ impl FakeBotApi {
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
                 }
+                if method == "getUpdates" {
+                    return get_updates(&behaviour, &params).await;
+                }
                 json_response(
                     StatusCode::OK,
                     json!({"ok": true, "result": answer(&method, &params)}),
@@ -151,6 +160,21 @@ impl FakeBotApi {
             behaviour,
             _server: server,
         }
+    }
+
+    /// Queues an update for `getUpdates`.
+    pub fn push_update(&self, update: Value) {
+        self.behaviour.lock().unwrap().pending.push(update);
+    }
+
+    /// Updates queued and not yet confirmed by an offset.
+    pub fn pending_updates(&self) -> usize {
+        self.behaviour.lock().unwrap().pending.len()
+    }
+
+    /// Whether a webhook is set (then `getUpdates` answers 409).
+    pub fn set_webhook_active(&self, active: bool) {
+        self.behaviour.lock().unwrap().webhook_active = active;
     }
 
     /// `http://127.0.0.1:port` (what `TELEGRAM_API_BASE_URL` is set to).
@@ -218,6 +242,33 @@ impl FakeBotApi {
             self.calls().iter().map(|c| &c.method).collect::<Vec<_>>()
         );
         self.calls_of(&method)
+    }
+}
+
+/// `getUpdates`: confirms the updates below `offset`, then answers those left (at most `limit`),
+/// waiting up to `timeout` seconds for one to arrive.
+async fn get_updates(behaviour: &Mutex<Behaviour>, params: &Value) -> Response {
+    let offset = params["offset"].as_i64().unwrap_or(0);
+    let limit = params["limit"].as_u64().unwrap_or(100) as usize;
+    let deadline = Instant::now() + Duration::from_secs(params["timeout"].as_u64().unwrap_or(0));
+    loop {
+        {
+            let mut b = behaviour.lock().unwrap();
+            if b.webhook_active {
+                return json_response(
+                    StatusCode::CONFLICT,
+                    json!({"ok": false, "error_code": 409,
+                           "description": "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}),
+                );
+            }
+            b.pending
+                .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+            if !b.pending.is_empty() || Instant::now() >= deadline {
+                let updates: Vec<Value> = b.pending.iter().take(limit).cloned().collect();
+                return json_response(StatusCode::OK, json!({"ok": true, "result": updates}));
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

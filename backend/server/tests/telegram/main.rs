@@ -1,44 +1,36 @@
 //! The Telegram bot against a real HTTP server on loopback playing the Bot API
-//! (RELIABILITY.md T2, T5, T7, T8, T9, T11–T13). Update bodies follow the Bot API's
-//! documented shapes (https://core.telegram.org/bots/api#update).
+//! (authentication, de-duplication, ordering, retries, pacing, documents). Update bodies follow
+//! the Bot API's documented shapes (https://core.telegram.org/bots/api#update).
 #![recursion_limit = "256"]
 
+mod account;
 mod fake_api;
+mod polling;
+
+use vinbot_decoder::Decoder;
+use vinbot_testkit::fixture as decoder_fixture;
 
 use std::{
     collections::HashMap,
     net::SocketAddr,
-    sync::{Arc, OnceLock},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
 use fake_api::{FakeBotApi, TOKEN};
 use serde_json::{Value, json};
-use vinbot_decoder::Decoder;
 use vinbot_server::{
     config::Settings,
-    db::{self, ConnectConfig},
-    startup::Application,
-    state::AppState,
-    telegram::{BotDeps, BotOptions, Counters, TelegramBot},
+    db,
+    startup::{Application, Builder},
+    telegram::{BotOptions, Counters, TelegramBot},
 };
 
 const SECRET: &str = "test-webhook-secret-0123456789-abcdefghij";
 const CHAT: i64 = 111_222_333;
 const HONDA: &str = "1HGCM82633A004352";
 
-fn decoder() -> Arc<Decoder> {
-    static DECODER: OnceLock<Arc<Decoder>> = OnceLock::new();
-    DECODER
-        .get_or_init(|| {
-            let dir = vinbot_server::config::data_dir_from(|k| std::env::var(k).ok())
-                .expect("data directory");
-            Arc::new(vinbot_server::data::open(&dir).unwrap_or_else(|e| {
-                panic!("the telegram tests need the vPIC data: {e:#}; run scripts/fetch-vpic-data")
-            }))
-        })
-        .clone()
-}
+use vinbot_testkit::app::decoder;
 
 fn settings(api: &FakeBotApi) -> Settings {
     let mut map: HashMap<&str, String> = HashMap::new();
@@ -47,10 +39,28 @@ fn settings(api: &FakeBotApi) -> Settings {
         std::env::var("HOME").unwrap_or_else(|_| "/tmp".into()),
     );
     map.insert("PORT", "0".into());
+    map.insert("METRICS_PORT", "0".into());
+    // Never the default database in the shared data directory.
+    map.insert("DATABASE_URL", "sqlite::memory:".into());
     map.insert("TELEGRAM_BOT_TOKEN", TOKEN.into());
     map.insert("TELEGRAM_WEBHOOK_SECRET", SECRET.into());
     map.insert("TELEGRAM_API_BASE_URL", api.base_url());
     Settings::from_lookup(move |k| map.get(k).cloned()).expect("settings")
+}
+
+/// The production server on loopback with this process's decoder.
+async fn start(builder: Builder) -> Application {
+    start_on(builder, decoder()).await
+}
+
+/// The production server on loopback with `decoder`.
+async fn start_on(builder: Builder, decoder: Decoder) -> Application {
+    builder
+        .decoder(decoder)
+        .host(std::net::Ipv4Addr::LOCALHOST.into())
+        .build()
+        .await
+        .expect("start the server")
 }
 
 /// The server with the bot on, de-duplicating through a fresh SQLite database.
@@ -69,27 +79,17 @@ async fn spawn_bot() -> BotApp {
 }
 
 async fn spawn_bot_with(options: BotOptions) -> BotApp {
+    spawn_bot_on(decoder(), options).await
+}
+
+async fn spawn_bot_on(decoder: Decoder, options: BotOptions) -> BotApp {
     let api = FakeBotApi::start().await;
-    let settings = settings(&api);
     let dir = tempfile::tempdir().expect("tempdir");
-    let conn = db::connect(
-        &db::default_sqlite_url(dir.path()),
-        &ConnectConfig::default(),
-    )
-    .await
-    .expect("open SQLite");
-    db::migrate(&conn).await.expect("migrate");
-    let deps = BotDeps {
-        db: Some(conn),
-        ..BotDeps::default()
-    };
-    let tg = settings.telegram.clone().expect("bot configured");
-    let bot = Arc::new(TelegramBot::new(&tg, decoder(), deps, options).expect("bot"));
-    let state = AppState::new(decoder(), settings).with_telegram(bot.clone());
-    let app = Application::from_state(state, "127.0.0.1:0".parse().unwrap())
-        .await
-        .expect("bind");
+    let mut settings = settings(&api);
+    settings.database_url = db::default_sqlite_url(dir.path()).into();
+    let app = start_on(Application::builder(settings).bot_options(options), decoder).await;
     let addr = app.local_addr();
+    let bot = app.state().telegram.clone().expect("the bot is on");
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -163,9 +163,11 @@ fn assert_valid_html(text: &str) {
     for (i, _) in text.match_indices('<') {
         let rest = &text[i..];
         assert!(
-            ["<b>", "</b>", "<code>", "</code>", "<u>", "</u>"]
-                .iter()
-                .any(|t| rest.starts_with(t)),
+            [
+                "<b>", "</b>", "<i>", "</i>", "<code>", "</code>", "<u>", "</u>"
+            ]
+            .iter()
+            .any(|t| rest.starts_with(t)),
             "unexpected tag in {text:?}"
         );
     }
@@ -214,9 +216,7 @@ async fn bot_off_method_type_and_size_are_refused() {
     let api = FakeBotApi::start().await;
     let mut s = settings(&api);
     s.telegram = None;
-    let app = Application::from_state(AppState::new(decoder(), s), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let app = start(Application::builder(s)).await;
     let addr = app.local_addr();
     let (_stop, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
@@ -266,7 +266,7 @@ async fn bot_off_method_type_and_size_are_refused() {
         .unwrap();
     assert_eq!(too_big.status(), 413);
 
-    // T7: authenticated but unreadable → 200, counted, nothing sent.
+    // Authenticated but unreadable → 200, counted, nothing sent.
     for body in [
         json!({"no_update_id": true}),
         json!({"update_id": 9, "message": {"weird": 1}}),
@@ -362,6 +362,31 @@ async fn long_replies_are_split_under_4096_on_line_boundaries() {
 }
 
 #[tokio::test]
+async fn start_and_help_name_the_month_of_the_loaded_data() {
+    let app = spawn_bot().await;
+    let date = decoder().identity().data_date.clone();
+    let month = &date[..7];
+    app.post(&text_update(21, "/start", "en")).await;
+    app.wait_handled(1).await;
+    app.post(&text_update(22, "/help", "ru")).await;
+    app.wait_handled(2).await;
+    let sent = app.api.calls_of("sendMessage");
+    assert_eq!(sent.len(), 2);
+    let start = sent[0].json["text"].as_str().unwrap();
+    assert!(
+        start.ends_with(&format!("<i>Data: NHTSA vPIC of {month} ({date}).</i>")),
+        "{start}"
+    );
+    let help = sent[1].json["text"].as_str().unwrap();
+    assert!(
+        help.ends_with(&format!("<i>Данные: NHTSA vPIC за {month} ({date}).</i>")),
+        "{help}"
+    );
+    assert_valid_html(start);
+    assert_valid_html(help);
+}
+
+#[tokio::test]
 async fn all_fields_button_sends_the_full_list_in_the_users_language() {
     let app = spawn_bot().await;
     let update = json!({
@@ -390,11 +415,82 @@ async fn all_fields_button_sends_the_full_list_in_the_users_language() {
     let text = sent[0].json["text"].as_str().unwrap();
     assert!(text.starts_with("<b>Все поля"), "{text}");
     assert!(text.contains("Model Year: 2003"), "{text}");
+    assert!(text.contains("<u>General</u>"), "{text}");
+    // The lite data gives no defaults: nothing is marked.
+    assert!(!text.contains("(по умолчанию)"), "{text}");
     for call in &sent {
         let t = call.json["text"].as_str().unwrap();
         assert!(t.chars().count() <= 4096);
         assert_valid_html(t);
     }
+}
+
+/// A callback of the "All fields" button for `vin`, from a user speaking `lang`.
+fn all_fields_update(update_id: i64, vin: &str, lang: &str) -> Value {
+    json!({
+        "update_id": update_id,
+        "callback_query": {
+            "id": "4382bfdwdsb323b2e0",
+            "from": user(lang),
+            "message": {
+                "message_id": 1001,
+                "from": {"id": 424242, "is_bot": true, "first_name": "VIN bot", "username": "vin_test_bot"},
+                "chat": {"id": CHAT, "type": "private", "first_name": "Ann"},
+                "date": 1_700_000_000,
+                "text": "card"
+            },
+            "chat_instance": "-1234567890",
+            "data": format!("f:{vin}")
+        }
+    })
+}
+
+#[tokio::test]
+async fn all_fields_group_values_and_mark_what_the_vin_does_not_give() {
+    // NHTSA's lite data has no defaults or vehicle specs: the decoder's fixture has both.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = decoder_fixture::write(dir.path(), true);
+    let fixture = Decoder::from_sqlite(&path).expect("fixture loads");
+    let app = spawn_bot_on(fixture, BotOptions::default()).await;
+    let vin = decoder_fixture::vin("A12B4", "123456");
+    assert_eq!(
+        app.post(&all_fields_update(13, &vin, "de")).await.status(),
+        200
+    );
+    app.wait_handled(1).await;
+    let text: String = app
+        .api
+        .calls_of("sendMessage")
+        .iter()
+        .map(|c| c.json["text"].as_str().unwrap().to_owned())
+        .collect();
+    assert_valid_html(&text);
+    assert!(text.starts_with("<b>Alle Felder von"), "{text}");
+    // vPIC's groups, each heading once, with its values under it.
+    for heading in ["General", "Exterior / Body", "Exterior / Truck"] {
+        assert_eq!(
+            text.matches(&format!("<u>{heading}</u>")).count(),
+            1,
+            "{heading}: {text}"
+        );
+    }
+    let truck = text.split("<u>Exterior / Truck</u>").nth(1).unwrap();
+    assert!(
+        truck.contains("Bed Type: Not Applicable <i>(Standardwert)</i>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Drive Type: RWD <i>(Modellangabe)</i>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Body Class: Coupe\n"),
+        "a VIN pattern's value is unmarked: {text}"
+    );
+    assert!(
+        text.contains("<i>(Standardwert)</i>: Standardwert für diesen Fahrzeugtyp"),
+        "the legend: {text}"
+    );
 }
 
 #[tokio::test]

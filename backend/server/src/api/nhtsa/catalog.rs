@@ -10,6 +10,7 @@ use vinbot_decoder::{ManufacturerInfo, ModelInfo};
 use super::{
     decode::format,
     envelope::{RESPONSE_MESSAGE, RESULTS_MESSAGE, Vpic},
+    render::FormatParam,
     types::*,
 };
 use crate::{
@@ -23,17 +24,17 @@ pub struct NhtsaCatalogApi;
 /// Manufacturers page size of `GetAllManufacturers`, as vPIC.
 const MANUFACTURERS_PAGE: usize = 100;
 
-fn manufacturers(state: &AppState, key: &str) -> Vec<ManufacturerInfo> {
+pub(super) fn manufacturers(state: &AppState, key: &str) -> Vec<ManufacturerInfo> {
     let key = key.trim();
     match key.parse::<u32>() {
         Ok(id) => state
-            .decoder
+            .decoder()
             .manufacturers()
             .iter()
             .filter(|m| m.id == id)
             .cloned()
             .collect(),
-        Err(_) => state.decoder.manufacturers_named(key),
+        Err(_) => state.decoder().manufacturers_named(key),
     }
 }
 
@@ -48,17 +49,17 @@ fn model(m: ModelInfo) -> VpicModel {
 
 fn models_for_make_name(state: &AppState, make: &str, year: Option<u16>) -> Vec<VpicModel> {
     state
-        .decoder
+        .decoder()
         .makes_named(make.trim())
         .iter()
-        .flat_map(|mk| state.decoder.models_for_make(mk.id, year))
+        .flat_map(|mk| state.decoder().models_for_make(mk.id, year))
         .map(model)
         .collect()
 }
 
 fn models_for_make_id(state: &AppState, id: u32, year: Option<u16>) -> Vec<VpicModel> {
     state
-        .decoder
+        .decoder()
         .models_for_make(id, year)
         .into_iter()
         .map(model)
@@ -79,12 +80,12 @@ impl NhtsaCatalogApi {
         /// 3 or 6 characters.
         wmi: Path<String>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<DecodeWmiEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let wmi = wmi.trim().to_ascii_uppercase();
         let results: Vec<VpicWmi> = state
-            .decoder
+            .decoder()
             .wmi(&wmi)
             .map(|w| {
                 VpicWmi {
@@ -125,7 +126,7 @@ impl NhtsaCatalogApi {
         /// Only WMIs whose vehicle type contains this text.
         vehicletype: Query<Option<String>>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<ManufacturerWmisEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let wanted = vehicletype.as_deref().map(str::to_lowercase);
@@ -133,7 +134,7 @@ impl NhtsaCatalogApi {
             .iter()
             .flat_map(|m| {
                 state
-                    .decoder
+                    .decoder()
                     .wmis_for_manufacturer(m.id)
                     .into_iter()
                     .map(move |w| (m.clone(), w))
@@ -176,11 +177,11 @@ impl NhtsaCatalogApi {
         &self,
         state: Data<&AppState>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<MakesEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let results = state
-            .decoder
+            .decoder()
             .makes()
             .iter()
             .map(|m| VpicMake {
@@ -209,16 +210,16 @@ impl NhtsaCatalogApi {
         /// Accepted for compatibility; not applied.
         manufacturertype: Query<Option<String>>,
         /// 1-based page of 100.
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u32>>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<ManufacturersEnvelope>, ApiError> {
         let _ = manufacturertype;
         let fmt = self::format(format.as_deref())?;
         let page = page.0.unwrap_or(1).max(1) as usize;
         let results = state
-            .decoder
+            .decoder()
             .manufacturers()
             .iter()
             .skip((page - 1).saturating_mul(MANUFACTURERS_PAGE))
@@ -257,14 +258,14 @@ impl NhtsaCatalogApi {
         /// Manufacturer id, or (part of) its name.
         manufacturer: Path<String>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<ManufacturerMakesEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let results = manufacturers(&state, &manufacturer)
             .iter()
             .flat_map(|m| {
                 state
-                    .decoder
+                    .decoder()
                     .makes_for_manufacturer(m.id)
                     .into_iter()
                     .map(|mk| VpicManufacturerMake {
@@ -294,7 +295,7 @@ impl NhtsaCatalogApi {
         /// (Part of) a make name.
         make: Path<String>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<ModelsEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let results = models_for_make_name(&state, &make, None);
@@ -312,9 +313,10 @@ impl NhtsaCatalogApi {
         &self,
         state: Data<&AppState>,
         /// Make id.
+        #[oai(validator(minimum(value = "0"), maximum(value = "4294967295")))]
         make_id: Path<u32>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<ModelsEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let results = models_for_make_id(&state, make_id.0, None);
@@ -338,9 +340,10 @@ impl NhtsaCatalogApi {
         /// (Part of) a make name.
         make: Path<String>,
         /// Model year.
+        #[oai(validator(minimum(value = "0"), maximum(value = "65535")))]
         year: Path<u16>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<ModelsEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let results = models_for_make_name(&state, &make, Some(year.0));
@@ -362,11 +365,13 @@ impl NhtsaCatalogApi {
         &self,
         state: Data<&AppState>,
         /// Make id.
+        #[oai(validator(minimum(value = "0"), maximum(value = "4294967295")))]
         make_id: Path<u32>,
         /// Model year.
+        #[oai(validator(minimum(value = "0"), maximum(value = "65535")))]
         year: Path<u16>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<ModelsEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let results = models_for_make_id(&state, make_id.0, Some(year.0));
@@ -390,16 +395,16 @@ impl NhtsaCatalogApi {
         /// (Part of) a make name.
         make: Path<String>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<VehicleTypesEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let results = state
-            .decoder
+            .decoder()
             .makes_named(make.trim())
             .iter()
             .flat_map(|mk| {
                 state
-                    .decoder
+                    .decoder()
                     .vehicle_types_for_make(mk.id)
                     .into_iter()
                     .map(|(id, name)| VpicMakeVehicleType {
@@ -425,11 +430,11 @@ impl NhtsaCatalogApi {
         &self,
         state: Data<&AppState>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<VariablesEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
         let results = state
-            .elements
+            .elements()
             .all()
             .iter()
             .map(|e| VpicVariableInfo {
@@ -459,13 +464,13 @@ impl NhtsaCatalogApi {
         /// Variable id or name (e.g. `2` or `battery type`).
         variable: Path<String>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<VariableValuesEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
-        let element = state.elements.find(&variable);
+        let element = state.elements().find(&variable);
         let results = element
             .and_then(|e| {
-                let values = state.decoder.element_values(&e.code)?;
+                let values = state.decoder().element_values(&e.code)?;
                 Some(
                     values
                         .into_iter()

@@ -13,13 +13,12 @@ use vinbot_decoder::Decoded;
 
 use super::{
     envelope::{DECODE_MESSAGE, Vpic},
-    render::Format,
+    render::{Format, FormatParam},
     types::{DecodeVinEnvelope, DecodeVinValuesEnvelope, VpicVariable},
 };
 use crate::{
     api::{ApiTags, error::ApiError, vin_input},
     db::Channel,
-    history::DecodeRecording,
     state::AppState,
 };
 
@@ -33,7 +32,8 @@ pub struct BatchForm {
     #[oai(rename = "DATA")]
     #[serde(rename = "DATA", alias = "data", alias = "Data")]
     pub data: Option<String>,
-    /// `json`, `csv` or `xml` (default).
+    /// `json`, `csv` or `xml` (default). The pattern is `render::FORMAT_PATTERN`.
+    #[oai(validator(pattern = "^([Jj][Ss][Oo][Nn]|[Cc][Ss][Vv]|[Xx][Mm][Ll])?$"))]
     #[serde(alias = "Format", alias = "FORMAT")]
     pub format: Option<String>,
 }
@@ -56,7 +56,7 @@ fn year(raw: Option<&str>) -> Option<u16> {
 
 fn values(state: &AppState, d: &Decoded) -> BTreeMap<String, String> {
     state
-        .decoder
+        .decoder()
         .flat_values(d)
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -65,11 +65,11 @@ fn values(state: &AppState, d: &Decoded) -> BTreeMap<String, String> {
 
 fn variables(state: &AppState, d: &Decoded) -> Vec<VpicVariable> {
     state
-        .decoder
+        .decoder()
         .flat_values(d)
         .into_iter()
         .filter_map(|(code, value)| {
-            let element = state.elements.by_code(code)?;
+            let element = state.elements().by_code(code)?;
             let value_id = d
                 .values
                 .iter()
@@ -93,11 +93,10 @@ fn decode_vin(
     fmt: Option<&str>,
 ) -> Result<Vpic<DecodeVinEnvelope>, ApiError> {
     let fmt = format(fmt)?;
-    let d = DecodeRecording::new(state, Channel::Nhtsa).decode_values(
-        &state.decoder,
-        vin,
-        year(modelyear),
-    );
+    let vin = vin_input::capped(vin);
+    let d = state
+        .recording(Channel::Nhtsa)
+        .decode_values(&state.decoder(), vin, year(modelyear));
     let env = DecodeVinEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -113,11 +112,11 @@ fn decode_vin_values(
     fmt: Option<&str>,
 ) -> Result<Vpic<DecodeVinValuesEnvelope>, ApiError> {
     let fmt = format(fmt)?;
-    let d = DecodeRecording::new(state, Channel::Nhtsa).decode_values(
-        &state.decoder,
-        vin,
-        year(modelyear),
-    );
+    // Like vPIC, any input decodes (with its error codes); only its first bytes are read.
+    let vin = vin_input::capped(vin);
+    let d = state
+        .recording(Channel::Nhtsa)
+        .decode_values(&state.decoder(), vin, year(modelyear));
     let env = DecodeVinValuesEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
@@ -157,7 +156,7 @@ impl NhtsaDecodeApi {
         /// Model year hint.
         modelyear: Query<Option<String>>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<DecodeVinEnvelope>, ApiError> {
         decode_vin(&state, &vin, modelyear.as_deref(), format.as_deref())
     }
@@ -178,7 +177,7 @@ impl NhtsaDecodeApi {
         /// Model year hint.
         modelyear: Query<Option<String>>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<DecodeVinEnvelope>, ApiError> {
         decode_vin(&state, &vin, modelyear.as_deref(), format.as_deref())
     }
@@ -199,7 +198,7 @@ impl NhtsaDecodeApi {
         /// Model year hint.
         modelyear: Query<Option<String>>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<DecodeVinValuesEnvelope>, ApiError> {
         decode_vin_values(&state, &vin, modelyear.as_deref(), format.as_deref())
     }
@@ -220,7 +219,7 @@ impl NhtsaDecodeApi {
         /// Model year hint.
         modelyear: Query<Option<String>>,
         /// `json`, `csv` or `xml` (default).
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<DecodeVinValuesEnvelope>, ApiError> {
         decode_vin_values(&state, &vin, modelyear.as_deref(), format.as_deref())
     }
@@ -237,7 +236,7 @@ impl NhtsaDecodeApi {
         &self,
         state: Data<&AppState>,
         /// `json`, `csv` or `xml`; the form field wins when both are given.
-        format: Query<Option<String>>,
+        format: Query<Option<FormatParam>>,
         body: BatchBody,
     ) -> Result<Vpic<DecodeVinValuesEnvelope>, ApiError> {
         let BatchBody::Form(Form(form)) = body;
@@ -255,12 +254,15 @@ impl NhtsaDecodeApi {
                 entries.len()
             )));
         }
-        let recording = DecodeRecording::new(&state, Channel::Nhtsa);
+        let recording = state.recording(Channel::Nhtsa);
         let results = entries
             .iter()
             .map(|e| {
                 let (vin, year) = vin_input::parse_line(e);
-                values(&state, &recording.decode_values(&state.decoder, vin, year))
+                values(
+                    &state,
+                    &recording.decode_values(&state.decoder(), vin, year),
+                )
             })
             .collect();
         let env = DecodeVinValuesEnvelope::new(DECODE_MESSAGE, None, results);

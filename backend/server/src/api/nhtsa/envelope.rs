@@ -31,6 +31,7 @@ macro_rules! envelope {
             pub message: String,
             /// What was searched, e.g. `VIN:5UXWX7C5*BA` (null for unfiltered lists).
             #[oai(rename = "SearchCriteria")]
+            #[oai(nullable)]
             pub search_criteria: Option<String>,
             /// The results.
             #[oai(rename = "Results")]

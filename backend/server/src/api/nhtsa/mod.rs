@@ -2,6 +2,7 @@
 //! vPIC clients switch by changing the base URL. See docs/NHTSA-COMPAT.md.
 
 pub mod catalog;
+pub mod catalog_types;
 pub mod decode;
 pub mod envelope;
 pub mod path_case;

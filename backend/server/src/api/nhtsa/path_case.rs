@@ -22,22 +22,27 @@ pub const OPERATIONS: &[&str] = &[
     "GetModelsForMakeYear",
     "GetModelsForMakeIdYear",
     "GetVehicleTypesForMake",
+    "GetVehicleTypesForMakeId",
+    "GetMakesForManufacturerAndYear",
+    "GetMakesForVehicleType",
     "GetVehicleVariableList",
     "GetVehicleVariableValuesList",
 ];
 
 /// Keyword segments inside the model-year routes.
-const KEYWORDS: &[&str] = &["make", "makeId", "modelyear"];
+const KEYWORDS: &[&str] = &["make", "makeId", "modelyear", "vehicletype"];
 
 /// The prefix of the NHTSA-compatible routes.
 pub const PREFIX: &str = "/api/vehicles/";
 
 /// The canonical form of `path` and `query`, or `None` when nothing changes.
 pub fn canonicalize(path: &str, query: Option<&str>) -> Option<String> {
-    if path.len() < PREFIX.len() || !path[..PREFIX.len()].eq_ignore_ascii_case(PREFIX) {
+    // `get`, not indexing: a path may hold non-ASCII, and byte 14 may fall inside a character.
+    let (head, rest) = (path.get(..PREFIX.len())?, path.get(PREFIX.len()..)?);
+    if !head.eq_ignore_ascii_case(PREFIX) {
         return None;
     }
-    let rest = path[PREFIX.len()..].trim_end_matches('/');
+    let rest = rest.trim_end_matches('/');
     let mut segments: Vec<String> = rest.split('/').map(str::to_owned).collect();
     if let Some(op) = segments.first_mut()
         && let Some(canon) = OPERATIONS.iter().find(|o| o.eq_ignore_ascii_case(op))
@@ -128,6 +133,26 @@ mod tests {
         assert_eq!(
             canonicalize("/api/vehicles/DecodeVinValues/1HG", Some("format=json")),
             None
+        );
+        assert_eq!(
+            canonicalize(
+                "/api/vehicles/getmodelsformakeyear/Make/Truck/VehicleType/Truck",
+                None
+            )
+            .as_deref(),
+            Some("/api/vehicles/GetModelsForMakeYear/make/Truck/vehicletype/Truck")
+        );
+        assert_eq!(
+            canonicalize("/api/vehicles/getvehicletypesformakeid/474", None).as_deref(),
+            Some("/api/vehicles/GetVehicleTypesForMakeId/474")
+        );
+        assert_eq!(
+            canonicalize(
+                "/api/vehicles/GETMAKESFORMANUFACTURERANDYEAR/988/",
+                Some("Year=2003")
+            )
+            .as_deref(),
+            Some("/api/vehicles/GetMakesForManufacturerAndYear/988?year=2003")
         );
         assert_eq!(canonicalize("/api/v1/vins/x", None), None);
     }

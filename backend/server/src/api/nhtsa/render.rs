@@ -2,6 +2,12 @@
 //! row of the result fields, one row a result) and `xml` (`<Response>` with `<Count>`,
 //! `<Message>`, `<SearchCriteria>`, `<Results>`).
 
+use std::borrow::Cow;
+
+use poem_openapi::{
+    registry::{MetaSchema, MetaSchemaRef},
+    types::{ParseError, ParseFromParameter, ParseResult, Type},
+};
 use serde_json::Value;
 
 use crate::api::v1::batch_stream::csv_field;
@@ -35,6 +41,57 @@ impl Format {
             Self::Csv => "text/csv; charset=utf-8",
             Self::Xml => "application/xml; charset=utf-8",
         }
+    }
+}
+
+/// What [`Format::parse`] accepts, as the spec's `pattern` (it also tolerates surrounding white
+/// space). The form field `format` of `DecodeVinValuesBatch` repeats it in its attribute.
+pub const FORMAT_PATTERN: &str = "^([Jj][Ss][Oo][Nn]|[Cc][Ss][Vv]|[Xx][Mm][Ll])?$";
+
+/// The `format` query parameter: its text, accepted only when [`Format::parse`] accepts it, so a
+/// bad value is refused while the parameters are parsed (a 400 `invalid_request`), and the spec
+/// carries [`FORMAT_PATTERN`].
+#[derive(Debug, Clone)]
+pub struct FormatParam(String);
+
+impl std::ops::Deref for FormatParam {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Type for FormatParam {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        "string(vpic_format)".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            pattern: Some(FORMAT_PATTERN.to_owned()),
+            ..MetaSchema::new("string")
+        }))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
+        Box::new(std::iter::once(self))
+    }
+}
+
+impl ParseFromParameter for FormatParam {
+    fn parse_from_parameter(value: &str) -> ParseResult<Self> {
+        Format::parse(Some(value))
+            .map(|_| Self(value.to_owned()))
+            .map_err(ParseError::custom)
     }
 }
 

@@ -11,9 +11,11 @@ use super::envelope::envelope;
 pub struct VpicVariable {
     /// The decoded value (null when NHTSA has none).
     #[oai(rename = "Value")]
+    #[oai(nullable)]
     pub value: Option<String>,
     /// Lookup id of the value, `""` when not a lookup.
     #[oai(rename = "ValueId")]
+    #[oai(nullable)]
     pub value_id: Option<String>,
     /// Variable (element) name.
     #[oai(rename = "Variable")]
@@ -31,9 +33,11 @@ pub struct VpicWmi {
     pub common_name: String,
     /// When the WMI was recorded.
     #[oai(rename = "CreatedOn")]
+    #[oai(nullable)]
     pub created_on: Option<String>,
     /// When it became public.
     #[oai(rename = "DateAvailableToPublic")]
+    #[oai(nullable)]
     pub date_available_to_public: Option<String>,
     /// Make(s) of the WMI, comma-separated.
     #[oai(rename = "Make")]
@@ -49,6 +53,7 @@ pub struct VpicWmi {
     pub url: String,
     /// Last update (not in the data: always null).
     #[oai(rename = "UpdatedOn")]
+    #[oai(nullable)]
     pub updated_on: Option<String>,
     /// Vehicle type.
     #[oai(rename = "VehicleType")]
@@ -60,12 +65,15 @@ pub struct VpicWmi {
 pub struct VpicManufacturerWmi {
     /// Country of the manufacturer.
     #[oai(rename = "Country")]
+    #[oai(nullable)]
     pub country: Option<String>,
     /// When the WMI was recorded.
     #[oai(rename = "CreatedOn")]
+    #[oai(nullable)]
     pub created_on: Option<String>,
     /// When it became public.
     #[oai(rename = "DateAvailableToPublic")]
+    #[oai(nullable)]
     pub date_available_to_public: Option<String>,
     /// Manufacturer id.
     #[oai(rename = "Id")]
@@ -75,6 +83,7 @@ pub struct VpicManufacturerWmi {
     pub name: String,
     /// Last update (not in the data: always null).
     #[oai(rename = "UpdatedOn")]
+    #[oai(nullable)]
     pub updated_on: Option<String>,
     /// Vehicle type.
     #[oai(rename = "VehicleType")]
@@ -111,9 +120,11 @@ pub struct VpicVehicleTypeFlag {
 pub struct VpicManufacturer {
     /// Country.
     #[oai(rename = "Country")]
+    #[oai(nullable)]
     pub country: Option<String>,
     /// Common name (not in the data: always null).
     #[oai(rename = "Mfr_CommonName")]
+    #[oai(nullable)]
     pub mfr_common_name: Option<String>,
     /// Manufacturer id.
     #[oai(rename = "Mfr_ID")]
@@ -166,6 +177,57 @@ pub struct VpicMakeVehicleType {
     /// Make name.
     #[oai(rename = "MakeName")]
     pub make_name: String,
+    /// Vehicle type id.
+    #[oai(rename = "VehicleTypeId")]
+    pub vehicle_type_id: u32,
+    /// Vehicle type name.
+    #[oai(rename = "VehicleTypeName")]
+    pub vehicle_type_name: String,
+}
+
+/// A model of the `vehicletype` forms of `GetModelsForMakeYear` and `GetModelsForMakeIdYear`.
+#[derive(Debug, Clone, Object)]
+pub struct VpicModelOfType {
+    /// Make id.
+    #[oai(rename = "Make_ID")]
+    pub make_id: u32,
+    /// Make name.
+    #[oai(rename = "Make_Name")]
+    pub make_name: String,
+    /// Model id.
+    #[oai(rename = "Model_ID")]
+    pub model_id: u32,
+    /// Model name.
+    #[oai(rename = "Model_Name")]
+    pub model_name: String,
+    /// Vehicle type id.
+    #[oai(rename = "VehicleTypeId")]
+    pub vehicle_type_id: u32,
+    /// Vehicle type name.
+    #[oai(rename = "VehicleTypeName")]
+    pub vehicle_type_name: String,
+}
+
+/// A make of `GetMakesForManufacturerAndYear`.
+#[derive(Debug, Clone, Object)]
+pub struct VpicMakeOfManufacturer {
+    /// Make id.
+    #[oai(rename = "MakeId")]
+    pub make_id: u32,
+    /// Make name.
+    #[oai(rename = "MakeName")]
+    pub make_name: String,
+    /// Manufacturer id.
+    #[oai(rename = "MfrId")]
+    pub mfr_id: u32,
+    /// Manufacturer name.
+    #[oai(rename = "MfrName")]
+    pub mfr_name: String,
+}
+
+/// A vehicle type of `GetVehicleTypesForMakeId`.
+#[derive(Debug, Clone, Object)]
+pub struct VpicVehicleType {
     /// Vehicle type id.
     #[oai(rename = "VehicleTypeId")]
     pub vehicle_type_id: u32,
@@ -240,6 +302,26 @@ envelope!(
     VehicleTypesEnvelope,
     VpicMakeVehicleType,
     "`GetVehicleTypesForMake` answer."
+);
+envelope!(
+    ModelsOfTypeEnvelope,
+    VpicModelOfType,
+    "The `vehicletype` forms of `GetModelsForMakeYear` and `GetModelsForMakeIdYear`."
+);
+envelope!(
+    ManufacturerYearMakesEnvelope,
+    VpicMakeOfManufacturer,
+    "`GetMakesForManufacturerAndYear` answer."
+);
+envelope!(
+    MakeVehicleTypesEnvelope,
+    VpicMakeVehicleType,
+    "`GetMakesForVehicleType` answer."
+);
+envelope!(
+    VehicleTypesOfMakeEnvelope,
+    VpicVehicleType,
+    "`GetVehicleTypesForMakeId` answer."
 );
 envelope!(
     VariablesEnvelope,

@@ -50,7 +50,7 @@ impl Payload for Csv {
     fn schema_ref() -> MetaSchemaRef {
         MetaSchemaRef::Inline(Box::new(MetaSchema {
             description: Some(
-                "A header row of vPIC element codes, then one row a VIN, in input order.",
+                "A header row of vPIC element codes (VIN, Make, Model, ModelYear and the other main fields first), then one row a VIN, in input order.",
             ),
             ..MetaSchema::new("string")
         }))
@@ -95,11 +95,44 @@ fn csv_row<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
     out.push_str("\r\n");
 }
 
+/// Columns a person looks for first in the CSV; the other ~130 element codes follow in vPIC's order.
+const CSV_LEAD: &[&str] = &[
+    "VIN",
+    "Make",
+    "Model",
+    "ModelYear",
+    "Trim",
+    "Series",
+    "BodyClass",
+    "VehicleType",
+    "Manufacturer",
+    "PlantCountry",
+    "ErrorCode",
+    "ErrorText",
+];
+
+/// The CSV's column order as indexes into the flat values (the same keys, in the same order, for
+/// every decode): [`CSV_LEAD`] first, then the rest as the decoder gives them.
+fn csv_columns(decoder: &Decoder) -> Vec<usize> {
+    let sample = decoder.decode("", None);
+    let keys: Vec<&str> = decoder
+        .flat_values(&sample)
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
+    let lead = CSV_LEAD
+        .iter()
+        .filter_map(|code| keys.iter().position(|k| k == code));
+    let rest = (0..keys.len()).filter(|i| !CSV_LEAD.contains(&keys[*i]));
+    lead.chain(rest).collect()
+}
+
 fn render_chunk(
     decoder: &Decoder,
     lines: &[String],
     format: StreamFormat,
     recording: &DecodeRecording,
+    columns: &[usize],
 ) -> Bytes {
     let mut out = String::with_capacity(lines.len() * 512);
     for line in lines {
@@ -118,43 +151,53 @@ fn render_chunk(
             }
             StreamFormat::Csv => {
                 let flat = decoder.flat_values(&decoded);
-                csv_row(&mut out, flat.iter().map(|(_, v)| *v));
+                csv_row(
+                    &mut out,
+                    columns.iter().map(|&i| flat.get(i).map_or("", |(_, v)| *v)),
+                );
             }
         }
     }
     Bytes::from(out)
 }
 
-/// The header row: the element codes of the flat output.
-fn csv_header(decoder: &Decoder) -> Bytes {
+/// The header row: the element codes of the flat output, in the CSV's column order.
+fn csv_header(decoder: &Decoder, columns: &[usize]) -> Bytes {
     let sample = decoder.decode("", None);
+    let flat = decoder.flat_values(&sample);
     let mut out = String::new();
     csv_row(
         &mut out,
-        decoder.flat_values(&sample).iter().map(|(k, _)| *k),
+        columns.iter().map(|&i| flat.get(i).map_or("", |(k, _)| *k)),
     );
     Bytes::from(out)
 }
 
 /// The streamed body for these lines; each decode is recorded as its chunk is rendered.
 pub fn body(
-    decoder: Arc<Decoder>,
+    decoder: Decoder,
     lines: Vec<String>,
     format: StreamFormat,
     recording: DecodeRecording,
 ) -> Body {
+    let columns: Arc<[usize]> = match format {
+        StreamFormat::Csv => csv_columns(&decoder).into(),
+        StreamFormat::Ndjson => Arc::new([]),
+    };
     let header = match format {
-        StreamFormat::Csv => Some(csv_header(&decoder)),
+        StreamFormat::Csv => Some(csv_header(&decoder, &columns)),
         StreamFormat::Ndjson => None,
     };
     let chunks: Vec<Vec<String>> = lines.chunks(CHUNK).map(<[String]>::to_vec).collect();
     let rows = stream::iter(chunks).then(move |chunk| {
-        let decoder = decoder.clone();
         let recording = recording.clone();
+        let columns = Arc::clone(&columns);
         async move {
-            tokio::task::spawn_blocking(move || render_chunk(&decoder, &chunk, format, &recording))
-                .await
-                .map_err(std::io::Error::other)
+            tokio::task::spawn_blocking(move || {
+                render_chunk(&decoder, &chunk, format, &recording, &columns)
+            })
+            .await
+            .map_err(std::io::Error::other)
         }
     });
     let head = stream::iter(header.map(Ok::<Bytes, std::io::Error>));

@@ -44,16 +44,21 @@ pub struct WmiView {
     /// The WMI (3 characters, or 6 for small manufacturers).
     pub wmi: String,
     /// Manufacturer name.
+    #[oai(nullable)]
     pub manufacturer: Option<String>,
     /// vPIC manufacturer id.
+    #[oai(nullable)]
     pub manufacturer_id: Option<u32>,
     /// Makes built under this WMI.
     pub makes: Vec<MakeView>,
     /// Vehicle type.
+    #[oai(nullable)]
     pub vehicle_type: Option<String>,
     /// Country of the manufacturer.
+    #[oai(nullable)]
     pub country: Option<String>,
     /// When vPIC recorded the WMI.
+    #[oai(nullable)]
     pub created_on: Option<String>,
 }
 
@@ -65,6 +70,7 @@ pub struct MakeList {
     /// Makes sorted by id.
     pub results: Vec<MakeView>,
     /// Pass as `after` to get the next page; absent on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<u32>,
 }
 
@@ -76,10 +82,11 @@ pub struct ModelList {
     /// Models of the make, sorted by id.
     pub results: Vec<ModelView>,
     /// Pass as `after` to get the next page; absent on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<u32>,
 }
 
-/// Default page size of the lists (RELIABILITY H19).
+/// Default page size of the lists: lists are paged, never unbounded.
 pub const DEFAULT_LIMIT: usize = 50;
 /// Largest page size.
 pub const MAX_LIMIT: usize = 1000;
@@ -140,10 +147,10 @@ fn make_view(m: &MakeInfo) -> MakeView {
 pub fn find_make(state: &AppState, key: &str) -> Option<MakeInfo> {
     let key = key.trim();
     if let Ok(id) = key.parse::<u32>() {
-        return state.decoder.makes().iter().find(|m| m.id == id).cloned();
+        return state.decoder().makes().iter().find(|m| m.id == id).cloned();
     }
     state
-        .decoder
+        .decoder()
         .makes_named(key)
         .into_iter()
         .find(|m| m.name.eq_ignore_ascii_case(key))
@@ -169,7 +176,7 @@ impl CatalogApi {
             ));
         }
         let info = state
-            .decoder
+            .decoder()
             .wmi(&wmi)
             .ok_or_else(|| ApiError::not_found(format!("Unknown WMI {wmi}.")))?;
         Ok(WmiResponse::Ok(Json(WmiView {
@@ -197,18 +204,24 @@ impl CatalogApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "1000")))]
         limit: Query<Option<usize>>,
         /// Cursor: the `next_cursor` of the previous page (a make id).
+        #[oai(validator(minimum(value = "0"), maximum(value = "4294967295")))]
         after: Query<Option<u32>>,
-    ) -> MakesResponse {
+    ) -> Result<MakesResponse, ApiError> {
         let all: Vec<MakeView> = match q.0.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            Some(q) => state.decoder.makes_named(q).iter().map(make_view).collect(),
-            None => state.decoder.makes().iter().map(make_view).collect(),
+            Some(q) => state
+                .decoder()
+                .makes_named(q)
+                .iter()
+                .map(make_view)
+                .collect(),
+            None => state.decoder().makes().iter().map(make_view).collect(),
         };
         let (results, next_cursor) = page(all, |m| m.id, after.0, limit.0);
-        MakesResponse::Ok(Json(MakeList {
+        Ok(MakesResponse::Ok(Json(MakeList {
             count: results.len(),
             results,
             next_cursor,
-        }))
+        })))
     }
 
     /// List the models of a make
@@ -229,12 +242,13 @@ impl CatalogApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "1000")))]
         limit: Query<Option<usize>>,
         /// Cursor: the `next_cursor` of the previous page (a model id).
+        #[oai(validator(minimum(value = "0"), maximum(value = "4294967295")))]
         after: Query<Option<u32>>,
     ) -> Result<ModelsResponse, ApiError> {
         let make = find_make(&state, &make)
             .ok_or_else(|| ApiError::not_found(format!("Unknown make {:?}.", make.0)))?;
         let results: Vec<ModelView> = state
-            .decoder
+            .decoder()
             .models_for_make(make.id, year.0)
             .into_iter()
             .map(|m| ModelView {

@@ -36,8 +36,10 @@ pub struct CheckDigitView {
     /// `valid`, `invalid` or `not_checked` (partial VIN).
     pub status: String,
     /// The check digit the VIN should carry.
+    #[oai(nullable)]
     pub expected: Option<String>,
     /// The character at position 9.
+    #[oai(nullable)]
     pub actual: Option<String>,
     /// True where the check digit is mandatory (North America, China); advisory elsewhere.
     pub required: bool,
@@ -94,16 +96,23 @@ pub struct ValueView {
     /// The value.
     pub value: String,
     /// Lookup id when the element is a lookup.
+    #[oai(nullable)]
     pub value_id: Option<String>,
-    /// Where it came from: `pattern`, `engine_model`, `wmi`, `model`, `conversion`, `formula`, `input`, `decoder`.
+    /// Where it came from: `pattern`, `engine_model`, `wmi`, `model`, `conversion`, `formula`, `input`,
+    /// `decoder`, `vehicle_spec` (a vehicle-spec row of the make and model), `default` (the vehicle type's
+    /// default, e.g. "Not Applicable": not a fact about the vehicle).
     pub source: String,
     /// vPIC pattern row that gave the value.
+    #[oai(nullable)]
     pub pattern_id: Option<u32>,
     /// vPIC VIN schema of that pattern.
+    #[oai(nullable)]
     pub schema_id: Option<u32>,
     /// The schema's name.
+    #[oai(nullable)]
     pub schema_name: Option<String>,
     /// The matched pattern key.
+    #[oai(nullable)]
     pub keys: Option<String>,
 }
 
@@ -137,6 +146,7 @@ pub struct VinDecode {
     /// The normalised VIN.
     pub vin: String,
     /// The model year the decode used.
+    #[oai(nullable)]
     pub model_year: Option<u16>,
     /// vPIC error codes (0 = clean).
     pub error_codes: Vec<u16>,

@@ -4,7 +4,10 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
 use super::decode_view::{DataView, data_view};
-use crate::{api::ApiTags, state::AppState};
+use crate::{
+    api::{ApiTags, error::ApiError},
+    state::AppState,
+};
 
 /// The service routes.
 pub struct MetaApi;
@@ -20,6 +23,12 @@ pub struct Meta {
     pub decoder_version: String,
     /// The loaded vPIC data.
     pub data: DataView,
+    /// Month of the loaded data's date, `YYYY-MM`.
+    pub data_month: String,
+    /// Whole days from the loaded data's date to today.
+    pub data_age_days: Option<i64>,
+    /// When this instance loaded the data (at start or by the last reload), RFC 3339 UTC.
+    pub data_loaded_at: String,
     /// Seconds since this instance started.
     pub uptime_seconds: u64,
 }
@@ -36,13 +45,19 @@ pub enum MetaResponse {
 impl MetaApi {
     /// Versions and data identity
     #[oai(path = "/meta", method = "get", operation_id = "get_meta")]
-    async fn meta(&self, state: Data<&AppState>) -> MetaResponse {
-        MetaResponse::Ok(Json(Meta {
+    async fn meta(&self, state: Data<&AppState>) -> Result<MetaResponse, ApiError> {
+        let loaded = state.data();
+        Ok(MetaResponse::Ok(Json(Meta {
             service: "vinbot".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             decoder_version: vinbot_decoder::DECODER_VERSION.into(),
-            data: data_view(&state.decoder),
+            data: data_view(&loaded.decoder),
+            data_month: loaded.month(),
+            data_age_days: loaded.age_days(chrono::Utc::now()),
+            data_loaded_at: loaded
+                .loaded_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             uptime_seconds: state.started_at.elapsed().as_secs(),
-        }))
+        })))
     }
 }

@@ -98,15 +98,18 @@ impl StatsApi {
     /// Totals, clean-decode rate, a per-day series, top makes, models and WMIs, the channel
     /// split, error codes and decode latency over the last `days` days. Computed from the
     /// history database and cached for a few seconds; 503 `unavailable` when the database
-    /// cannot be read.
+    /// cannot be read. Admins only (a user in `ADMIN_TELEGRAM_IDS` or an `admin` API key),
+    /// unless the server runs with `STATS_PUBLIC=true`.
     #[oai(path = "/stats", method = "get", operation_id = "get_stats")]
     async fn stats(
         &self,
         state: Data<&AppState>,
+        req: &poem::Request,
         /// Window in days, today included (1-365, default 30).
         #[oai(validator(minimum(value = "1"), maximum(value = "365")))]
         days: Query<Option<u32>>,
     ) -> Result<StatsResponse, ApiError> {
+        super::access::stats_reader(&state, req).await?;
         let Some(history) = &state.history else {
             return Err(ApiError::unavailable(
                 "Statistics are not available: this instance keeps no decode history.",

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     api::{ApiTags, error::ApiError, vin_input},
-    history::{DecodeRecording, v1_channel},
+    history::v1_channel,
     state::AppState,
 };
 
@@ -82,6 +82,20 @@ fn channel(state: &AppState, client: Option<&str>, req: &poem::Request) -> crate
     v1_channel(client, origin, &state.settings.dashboard_allowed_origins)
 }
 
+/// Recording for a v1 request: its channel, and the signed-in user whose decodes these are
+/// (their history keeps the whole VIN).
+fn recording(
+    state: &AppState,
+    client: Option<&str>,
+    req: &poem::Request,
+) -> crate::history::DecodeRecording {
+    let recording = state.recording(channel(state, client, req));
+    match state.auth.as_ref().and_then(|auth| auth.decode_owner(req)) {
+        Some(user_id) => recording.with_user_id(user_id),
+        None => recording,
+    }
+}
+
 fn stream_format(accept: Option<&str>) -> Option<StreamFormat> {
     let accept = accept?.to_ascii_lowercase();
     if accept.contains("application/x-ndjson") || accept.contains("application/ndjson") {
@@ -110,8 +124,9 @@ fn stream_format(accept: Option<&str>) -> Option<StreamFormat> {
 impl VinsApi {
     /// Decode one VIN
     ///
-    /// The VIN is trimmed, upper-cased, spaces and dashes removed; `*` wildcards and partial
-    /// VINs are accepted (vPIC error 6). Characters that no VIN can hold are a 400 `invalid_vin`.
+    /// The VIN is upper-cased, white space and the separators `-`, `.` and `_` removed; `*`
+    /// wildcards and partial VINs are accepted (vPIC error 6). Characters that no VIN can hold
+    /// are a 400 `invalid_vin`.
     #[oai(path = "/vins/:vin", method = "get", operation_id = "decode_vin")]
     async fn decode(
         &self,
@@ -132,7 +147,7 @@ impl VinsApi {
             return Err(ApiError::invalid_vin(reason));
         }
         let started = std::time::Instant::now();
-        let decoded = state.decoder.decode(&vin, model_year.0);
+        let decoded = state.decoder().decode(&vin, model_year.0);
         let latency = started.elapsed();
         // I, O and Q are letters but never VIN characters: without a repair to offer, the
         // input is not a VIN. With repairs, the decode (which lists them) is the useful answer.
@@ -144,10 +159,9 @@ impl VinsApi {
                 vin_input::positions(&excluded)
             )));
         }
-        DecodeRecording::new(&state, channel(&state, client.as_deref(), req))
-            .record(&decoded, latency);
+        recording(&state, client.as_deref(), req).record(&decoded, latency);
         Ok(DecodeResponse::Ok(Json(vin_decode(
-            &state.decoder,
+            &state.decoder(),
             &decoded,
         ))))
     }
@@ -171,7 +185,7 @@ impl VinsApi {
         req: &poem::Request,
         body: BatchBody,
     ) -> Result<BatchResponse, ApiError> {
-        let recording = DecodeRecording::new(&state, channel(&state, client.as_deref(), req));
+        let recording = recording(&state, client.as_deref(), req);
         let lines: Vec<String> = match body {
             BatchBody::Json(Json(req)) => req
                 .vins
@@ -183,7 +197,7 @@ impl VinsApi {
             }
         };
         if let Some(format) = stream_format(accept.0.as_deref()) {
-            let body = batch_stream::body(state.decoder.clone(), lines, format, recording);
+            let body = batch_stream::body(state.decoder(), lines, format, recording);
             let content = match format {
                 StreamFormat::Ndjson => BatchContent::Ndjson(Ndjson(body)),
                 StreamFormat::Csv => BatchContent::Csv(Csv(body)),
@@ -197,7 +211,7 @@ impl VinsApi {
                 lines.len()
             )));
         }
-        let decoder = state.decoder.clone();
+        let decoder = state.decoder();
         let results = tokio::task::spawn_blocking(move || {
             lines
                 .iter()

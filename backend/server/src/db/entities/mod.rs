@@ -4,6 +4,10 @@
 //! types of their own modules.
 
 pub mod api_key;
+pub mod auth_session;
 pub mod decode_event;
+pub mod refresh_token;
+pub mod saved_vehicle;
+pub mod telegram_login;
 pub mod telegram_update;
 pub mod user;

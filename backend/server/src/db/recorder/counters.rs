@@ -1,7 +1,7 @@
 //! The recorder's counters: atomics shared by the handles and the writer task, mirrored to the
 //! `metrics` facade (Prometheus) and published on a watch channel for readiness and tests.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::sync::watch;
 
@@ -53,6 +53,8 @@ pub(super) struct Counters {
     dropped: AtomicU64,
     retried: AtomicU64,
     buffered: AtomicU64,
+    /// The last write attempt failed (readiness reports the database degraded).
+    failing: AtomicBool,
     progress: watch::Sender<RecorderCounters>,
 }
 
@@ -64,6 +66,7 @@ impl Counters {
             dropped: AtomicU64::new(0),
             retried: AtomicU64::new(0),
             buffered: AtomicU64::new(0),
+            failing: AtomicBool::new(false),
             progress: watch::Sender::new(RecorderCounters::default()),
         }
     }
@@ -100,6 +103,15 @@ impl Counters {
         self.buffered.fetch_sub(n, Ordering::Relaxed);
         self.count_dropped(n, DropReason::Shutdown);
         self.set_buffered_gauge();
+    }
+
+    /// Whether the last write attempt failed.
+    pub(super) fn set_failing(&self, failing: bool) {
+        self.failing.store(failing, Ordering::Relaxed);
+    }
+
+    pub(super) fn failing(&self) -> bool {
+        self.failing.load(Ordering::Relaxed)
     }
 
     /// A write attempt failed.

@@ -1,4 +1,4 @@
-//! Write-behind recording of decode events (RELIABILITY.md S2–S6).
+//! Write-behind recording of decode events (docs/PERSISTENCE.md, "Writing decode events").
 //!
 //! Request paths call [`RecorderHandle::record`], which only tries to put the event in a bounded
 //! channel: it never waits, and a full channel drops the event and counts it. One task drains the
@@ -114,10 +114,11 @@ impl std::fmt::Debug for RecorderHandle {
 
 impl RecorderHandle {
     /// Buffers the event for writing; never waits. Returns `false` when it was dropped (buffer
-    /// full or recorder stopped), which is counted. The VIN is cut to 11 characters here unless
-    /// full VINs are stored, so a full VIN never even sits in the buffer.
+    /// full or recorder stopped), which is counted. The VIN of an anonymous event is cut to 11
+    /// characters here unless full VINs are stored, so such a full VIN never even sits in the
+    /// buffer; a user's own decodes (with a user id) keep the whole VIN for their history.
     pub fn record(&self, mut event: DecodeEvent) -> bool {
-        if !self.store_full_vins {
+        if !self.store_full_vins && event.user_id.is_none() {
             event.vin = history_vin(&event.vin, false);
         }
         self.counters.reserve();
@@ -140,6 +141,11 @@ impl RecorderHandle {
     /// Current counters.
     pub fn counters(&self) -> RecorderCounters {
         self.counters.snapshot()
+    }
+
+    /// True while writes fail (from the first failed attempt until one succeeds).
+    pub fn writes_failing(&self) -> bool {
+        self.counters.failing()
     }
 
     /// Counters, updated after every write attempt of the writer; lets callers wait for progress

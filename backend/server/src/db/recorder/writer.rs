@@ -125,6 +125,7 @@ impl Writer {
             };
             let error = match outcome {
                 Ok(Ok(_new_rows)) => {
+                    self.counters.set_failing(false);
                     self.counters.written(batch.len() as u64);
                     batch.clear();
                     self.counters.publish();
@@ -139,6 +140,7 @@ impl Writer {
                 Ok(Err(error)) => error.to_string(),
                 Err(_elapsed) => format!("write timed out after {:?}", self.config.write_timeout),
             };
+            self.counters.set_failing(true);
             self.counters.retried();
             self.counters.publish();
             if self.failing_since.is_none() {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 use tokio::time::Instant;
 
 use super::{MAX_DAYS, StatsReport, decode_stats};
@@ -31,7 +31,7 @@ impl StatsCache {
     /// now and cached.
     pub async fn get_or_compute(
         &self,
-        db: &impl ConnectionTrait,
+        db: &DatabaseConnection,
         days: u32,
     ) -> Result<Arc<StatsReport>, DbError> {
         let days = days.clamp(1, MAX_DAYS);
@@ -77,7 +77,7 @@ impl InProcessStatsCache {
 
     async fn get_or_compute(
         &self,
-        db: &impl ConnectionTrait,
+        db: &DatabaseConnection,
         days: u32,
     ) -> Result<Arc<StatsReport>, DbError> {
         if let Some(report) = self.get(days) {

@@ -10,7 +10,9 @@ pub use cache::{InProcessStatsCache, StatsCache};
 pub use report::{DayCount, LatencyMs, ModelCount, NameCount, StatsReport};
 
 use chrono::{DateTime, Days, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, IsolationLevel, TransactionTrait,
+};
 
 use super::DbError;
 
@@ -26,6 +28,29 @@ pub const ERROR_CODE_LIMIT: u64 = 20;
 /// Statistics of the last `days` UTC days, today included (`days` is clamped to 1–365; the HTTP
 /// layer rejects values outside with a 400 before calling this).
 pub async fn decode_stats(
+    db: &DatabaseConnection,
+    days: u32,
+    now: DateTime<Utc>,
+) -> Result<StatsReport, DbError> {
+    // One snapshot for every query, so the total is the sum of its parts even while the
+    // recorder writes: SQLite's deferred transaction reads one WAL snapshot; PostgreSQL needs
+    // REPEATABLE READ for that (READ COMMITTED takes a snapshot per statement).
+    let txn = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.begin_with_config(
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            )
+            .await?
+        }
+        _ => db.begin().await?,
+    };
+    let report = report_in(&txn, days, now).await;
+    txn.rollback().await?;
+    report
+}
+
+async fn report_in(
     db: &impl ConnectionTrait,
     days: u32,
     now: DateTime<Utc>,
