@@ -24,18 +24,26 @@ pub const STREAM_BATCH_PATH: &str = "/api/v1/vins/batch";
 /// Caps request bodies: the batch route asking for a streamed answer (`Accept` NDJSON or CSV)
 /// at `stream_body_limit`, all others at `json_body_limit`; a body that does not arrive within
 /// `body_read_timeout` is a 408. Batches with more entries than their route takes are refused
-/// before they are parsed. All bodies together hold at most `body_budget` bytes.
+/// before they are parsed. All bodies together hold at most `body_budget` bytes, and all
+/// batches together at most `entry_budget` entries.
 pub struct BodyCap {
     json: usize,
     stream: usize,
     read_timeout: Duration,
     max_json_batch: usize,
     max_stream_batch: usize,
+    budget_wait: Duration,
     budget: Arc<Semaphore>,
+    entries: Arc<Semaphore>,
 }
 
 /// Budget permits are KiB, so the budget fits a semaphore's `u32` permits.
 const PERMIT_BYTES: usize = 1024;
+
+/// A body is held up to three times while its request runs: the bytes read, what the JSON or
+/// text parser makes of them, and the typed entries taken from that (one long string is all
+/// three). The budget counts all of them.
+const COPIES: usize = 3;
 
 impl BodyCap {
     /// Caps from the HTTP settings.
@@ -46,7 +54,24 @@ impl BodyCap {
             read_timeout: http.body_read_timeout,
             max_json_batch: http.max_json_batch,
             max_stream_batch: http.max_stream_batch,
-            budget: Arc::new(Semaphore::new((http.body_budget / PERMIT_BYTES).max(1))),
+            // Both budgets together are waited for at most half the request deadline, so a
+            // request they cannot take is told so (503 with `Retry-After`) before that deadline.
+            budget_wait: http.request_timeout / 2,
+            // Never less than the largest body takes, or that body could never be read.
+            budget: Arc::new(Semaphore::new(
+                http.body_budget
+                    .max(http.stream_body_limit.saturating_mul(COPIES))
+                    .max(http.json_body_limit.saturating_mul(COPIES))
+                    .div_ceil(PERMIT_BYTES)
+                    .max(1),
+            )),
+            // Never less than one whole batch of the largest kind, or that batch could never run.
+            entries: Arc::new(Semaphore::new(
+                http.entry_budget
+                    .max(http.max_stream_batch)
+                    .max(http.max_json_batch)
+                    .max(1),
+            )),
         }
     }
 }
@@ -62,7 +87,9 @@ impl<E: Endpoint> Middleware<E> for BodyCap {
             read_timeout: self.read_timeout,
             max_json_batch: self.max_json_batch,
             max_stream_batch: self.max_stream_batch,
+            budget_wait: self.budget_wait,
             budget: self.budget.clone(),
+            entries: self.entries.clone(),
         }
     }
 }
@@ -75,7 +102,23 @@ pub struct BodyCapEndpoint<E> {
     read_timeout: Duration,
     max_json_batch: usize,
     max_stream_batch: usize,
+    budget_wait: Duration,
     budget: Arc<Semaphore>,
+    entries: Arc<Semaphore>,
+}
+
+/// Takes `n` permits of `pool`, waiting until `until` at most; `None` when they did not come in
+/// time.
+async fn reserve(
+    pool: &Arc<Semaphore>,
+    n: usize,
+    until: tokio::time::Instant,
+) -> Option<OwnedSemaphorePermit> {
+    let n = u32::try_from(n.max(1)).unwrap_or(u32::MAX);
+    match tokio::time::timeout_at(until, pool.clone().acquire_many_owned(n)).await {
+        Ok(Ok(permit)) => Some(permit),
+        _ => None,
+    }
 }
 
 /// True when the request asks for a streamed batch answer (the only one that may be large).
@@ -94,6 +137,7 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, mut req: Request) -> poem::Result<Response> {
+        let waited_until = tokio::time::Instant::now() + self.budget_wait;
         let stream = req.uri().path() == STREAM_BATCH_PATH && wants_stream(&req);
         let limit = if stream { self.stream } else { self.json };
         let declared = req
@@ -105,14 +149,12 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
             return Ok(closing(envelope(StatusCode::PAYLOAD_TOO_LARGE, "")));
         }
         // A body without a length may be as large as the cap: reserve that much.
-        let reserve = declared
+        let body_kib = declared
             .map_or(limit, |n| n as usize)
+            .saturating_mul(COPIES)
             .div_ceil(PERMIT_BYTES);
-        let reserve = u32::try_from(reserve.max(1)).unwrap_or(u32::MAX);
-        let acquire = self.budget.clone().acquire_many_owned(reserve);
-        let permit = match tokio::time::timeout(self.read_timeout, acquire).await {
-            Ok(Ok(permit)) => permit,
-            _ => return Ok(closing(envelope(StatusCode::SERVICE_UNAVAILABLE, ""))),
+        let Some(permit) = reserve(&self.budget, body_kib, waited_until).await else {
+            return Ok(closing(busy()));
         };
         let body = req.take_body();
         let bytes =
@@ -129,6 +171,7 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
                 }
                 Err(_elapsed) => return Ok(closing(envelope(StatusCode::REQUEST_TIMEOUT, ""))),
             };
+        let mut permits = vec![permit];
         if let Some(route) = BatchRoute::of(req.method(), req.uri().path()) {
             let max = if stream {
                 self.max_stream_batch
@@ -143,12 +186,18 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
                     &too_many(n, max, route == BatchRoute::V1 && !stream),
                 ));
             }
+            // Always taken after the body's permit, never the other way round: no two requests
+            // can each hold what the other waits for.
+            let Some(held) = reserve(&self.entries, n, waited_until).await else {
+                return Ok(busy());
+            };
+            permits.push(held);
         }
         req.set_body(Body::from_bytes(bytes));
         let resp = self.inner.call(req).await?.into_response();
         Ok(if stream {
             // The streamed answer keeps the parsed entries until it ends: so does the permit.
-            hold_until_sent(resp, permit)
+            hold_until_sent(resp, permits)
         } else {
             resp
         })
@@ -166,14 +215,22 @@ fn too_many(n: usize, max: usize, could_stream: bool) -> String {
     }
 }
 
-/// The response with `permit` released when its body has been sent (or dropped).
-fn hold_until_sent(resp: Response, permit: OwnedSemaphorePermit) -> Response {
+/// The response with `permits` released when its body has been sent (or dropped).
+fn hold_until_sent(resp: Response, permits: Vec<OwnedSemaphorePermit>) -> Response {
     let (parts, body) = resp.into_parts();
     let chunks = body.into_bytes_stream().map(move |chunk| {
-        let _held = &permit;
+        let _held = &permits;
         chunk
     });
     Response::from_parts(parts, Body::from_bytes_stream(chunks))
+}
+
+/// The 503 for a request the memory budgets could not take in time: worth retrying soon.
+fn busy() -> Response {
+    let mut resp = envelope(StatusCode::SERVICE_UNAVAILABLE, "");
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    resp
 }
 
 /// The body was not read to its end: the connection cannot carry another request.

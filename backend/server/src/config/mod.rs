@@ -74,10 +74,16 @@ pub struct HttpSettings {
     pub max_json_batch: usize,
     /// Most VINs in one streamed batch.
     pub max_stream_batch: usize,
-    /// Request body bytes held by all requests together; a request whose body does not fit
-    /// waits (up to the body read timeout), then is a 503. Bounds memory however many large
-    /// bodies arrive at once.
+    /// Request body bytes held by all requests together, each body counted three times (its
+    /// bytes, their parse, the typed entries); a request whose body does not fit waits (both
+    /// budgets together up to half the request deadline), then is a 503 with `Retry-After`. Bounds memory however many large bodies arrive
+    /// at once.
     pub body_budget: usize,
+    /// Batch entries held by all requests together, from their count until their answer is sent:
+    /// the parsed entries of a body cost far more than its bytes (a 4-byte `"1",` becomes a
+    /// string), so they have a budget of their own, taken after the body's. Waits and 503s
+    /// like the body budget.
+    pub entry_budget: usize,
 }
 
 impl Default for HttpSettings {
@@ -92,6 +98,7 @@ impl Default for HttpSettings {
             max_json_batch: 1000,
             max_stream_batch: 100_000,
             body_budget: 16 * 1024 * 1024,
+            entry_budget: 200_000,
         }
     }
 }

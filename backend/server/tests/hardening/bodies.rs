@@ -84,53 +84,55 @@ fn hostile_bodies() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     ]
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn memory_stays_bounded_while_hostile_bodies_arrive() {
-    let served = Served::start(
+/// Sends every body at once to the batch route; the status and `Retry-After` of each answer
+/// (status 0: the server closed the connection on a body it refused unread).
+async fn send_all(
+    http: &reqwest::Client,
+    url: &str,
+    bodies: Vec<(&'static str, &'static str, Vec<u8>)>,
+) -> Vec<(u16, Option<String>)> {
+    let sends = bodies.into_iter().map(|(ct, accept, body)| {
+        let http = http.clone();
+        let url = url.to_owned();
+        async move {
+            match http
+                .post(url)
+                .header("content-type", ct)
+                .header("accept", accept)
+                .body(body)
+                .send()
+                .await
+            {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let retry_after = resp
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    // Read the whole answer, as a client would.
+                    let _ = resp.bytes().await;
+                    (status, retry_after)
+                }
+                Err(_) => (0, None),
+            }
+        }
+    });
+    join_all(sends).await
+}
+
+/// A server with a quota no test reaches: memory, not the rate limit, is what is measured.
+fn unthrottled() -> Served {
+    Served::start(
         crate::BIN,
         Launch {
             env: vec![("RATE_LIMIT_ANON_PER_MINUTE", "100000000".to_owned())],
             ..Launch::default()
         },
-    );
-    let http = http();
-    let url = served.url("/api/v1/vins/batch");
-    let mut statuses = Vec::new();
-    for _round in 0..2 {
-        let sends = hostile_bodies()
-            .into_iter()
-            .cycle()
-            .take(20)
-            .map(|(ct, accept, body)| {
-                let http = http.clone();
-                let url = url.clone();
-                async move {
-                    match http
-                        .post(url)
-                        .header("content-type", ct)
-                        .header("accept", accept)
-                        .body(body)
-                        .send()
-                        .await
-                    {
-                        Ok(resp) => {
-                            let status = resp.status().as_u16();
-                            // Read the whole answer, as a client would.
-                            let _ = resp.bytes().await;
-                            status
-                        }
-                        // The server may close a connection whose body it refused unread.
-                        Err(_) => 0,
-                    }
-                }
-            });
-        statuses.extend(join_all(sends).await);
-    }
-    assert!(
-        statuses.iter().all(|&s| s < 500 || s == 503),
-        "statuses {statuses:?}"
-    );
-    assert!(statuses.contains(&200), "some were decoded: {statuses:?}");
+    )
+}
+
+fn assert_peak_within_limit(served: &Served) {
     let peak = served.peak_rss_kib();
     assert!(peak > 0, "VmHWM readable");
     assert!(
@@ -139,6 +141,29 @@ async fn memory_stays_bounded_while_hostile_bodies_arrive() {
         peak / 1024,
         RSS_LIMIT_KIB / 1024
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_stays_bounded_while_hostile_bodies_arrive() {
+    let served = unthrottled();
+    let http = http();
+    let url = served.url("/api/v1/vins/batch");
+    let mut statuses = Vec::new();
+    for _round in 0..2 {
+        let bodies = hostile_bodies().into_iter().cycle().take(20).collect();
+        statuses.extend(
+            send_all(&http, &url, bodies)
+                .await
+                .into_iter()
+                .map(|(s, _)| s),
+        );
+    }
+    assert!(
+        statuses.iter().all(|&s| s < 500 || s == 503),
+        "statuses {statuses:?}"
+    );
+    assert!(statuses.contains(&200), "some were decoded: {statuses:?}");
+    assert_peak_within_limit(&served);
     // The server still decodes.
     let resp = http
         .get(served.url("/api/v1/vins/1HGCM82633A004352"))
@@ -146,4 +171,32 @@ async fn memory_stays_bounded_while_hostile_bodies_arrive() {
         .await
         .expect("answered");
     assert_eq!(resp.status(), 200);
+}
+
+/// Small bodies of many tiny entries: each body fits the byte budget easily, but its entries,
+/// once parsed, weigh ten times its bytes. They are held to a budget of entries: some batches
+/// wait or get a 503 with `Retry-After`, memory stays bounded, the others are answered whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_small_entries_are_held_to_the_entry_budget() {
+    let served = unthrottled();
+    let http = http();
+    let url = served.url("/api/v1/vins/batch");
+    let tiny = format!("{{\"vins\":[{}\"1\"]}}", "\"1\",".repeat(90_000)).into_bytes();
+    let bodies = (0..20)
+        .map(|_| ("application/json", "text/csv", tiny.clone()))
+        .collect();
+    let answers = send_all(&http, &url, bodies).await;
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+    assert!(
+        statuses.iter().all(|&s| s == 200 || s == 503),
+        "statuses {statuses:?}"
+    );
+    assert!(statuses.contains(&200), "some were decoded: {statuses:?}");
+    // A refused batch says when to come back.
+    for (status, retry_after) in &answers {
+        if *status == 503 {
+            assert_eq!(retry_after.as_deref(), Some("2"));
+        }
+    }
+    assert_peak_within_limit(&served);
 }

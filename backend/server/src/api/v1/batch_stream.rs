@@ -188,7 +188,12 @@ pub fn body(
         StreamFormat::Csv => Some(csv_header(&decoder, &columns)),
         StreamFormat::Ndjson => None,
     };
-    let chunks: Vec<Vec<String>> = lines.chunks(CHUNK).map(<[String]>::to_vec).collect();
+    // The lines move into their chunks (no copy of the batch).
+    let mut lines = lines.into_iter();
+    let chunks = std::iter::from_fn(move || {
+        let chunk: Vec<String> = lines.by_ref().take(CHUNK).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    });
     let rows = stream::iter(chunks).then(move |chunk| {
         let recording = recording.clone();
         let columns = Arc::clone(&columns);
