@@ -295,6 +295,12 @@ impl Application {
         }));
         let ages = tokio::spawn(refresh_data_age(self.state.live_data().clone()));
         tracing::info!(addr = %self.addr, "listening");
+        // The database's state is logged at start, not at the first probe: a PostgreSQL nobody
+        // ran `vinbot migrate` on is named (with the fix) before history is lost to it.
+        if let Some(check) = self.state.readiness.iter().find(|c| c.name() == "database") {
+            let check = check.clone();
+            tokio::spawn(async move { check.check().await });
+        }
         let app = api::app(self.state);
         let options = api::serve::ServeOptions {
             header_read_timeout: http.header_read_timeout,

@@ -75,8 +75,16 @@ impl TestDb {
         }
     }
 
-    /// A fresh database `vinbot_test_<random>` on the local PostgreSQL.
+    /// A fresh database `vinbot_test_<random>` on the local PostgreSQL, migrated.
     pub async fn postgres() -> Self {
+        let test_db = Self::postgres_unmigrated().await;
+        db::migrate(&test_db.db).await.expect("migrate PostgreSQL");
+        test_db
+    }
+
+    /// A fresh, empty database `vinbot_test_<random>` on the local PostgreSQL: no migration
+    /// applied, as a new deployment finds it.
+    pub async fn postgres_unmigrated() -> Self {
         let admin_url = pg_admin_url();
         let admin = pg_admin().await.unwrap_or_else(|e| {
             panic!(
@@ -103,7 +111,6 @@ impl TestDb {
         test_db.db = db::connect(&test_db.url, &test_connect_config())
             .await
             .expect("connect to the PostgreSQL test database");
-        db::migrate(&test_db.db).await.expect("migrate PostgreSQL");
         test_db
     }
 

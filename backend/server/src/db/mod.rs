@@ -60,6 +60,16 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
         .map_err(DbError::Migrate)
 }
 
+/// The migrations this binary has that the database has not applied, oldest first. Read-only:
+/// unlike [`migrate`], nothing is created (a database without the migrations table has applied
+/// none).
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbError> {
+    let pending = migration::Migrator::get_pending_migrations_read_only(db)
+        .await
+        .map_err(DbError::Migrate)?;
+    Ok(pending.iter().map(|m| m.name().to_owned()).collect())
+}
+
 /// Cheap round trip for readiness checks.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbError> {
     Ok(db.ping().await?)

@@ -8,7 +8,10 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{Value, json};
 
-use vinbot_testkit::process::{Launch, Served, http};
+use vinbot_testkit::{
+    db::TestDb,
+    process::{Launch, Served, http, run_ok},
+};
 
 const GOOD: &str = "1HGCM82633A004352";
 
@@ -185,4 +188,42 @@ async fn a_read_only_database_degrades_readiness_and_loses_no_count() {
     assert_eq!(flushed, 0);
     assert_eq!(dropped, 50, "the shutdown log says what was lost");
     assert_eq!(rows_in(&file).await, 0);
+}
+
+/// A PostgreSQL nobody ran `vinbot migrate` on: the server starts and decodes, says at start what
+/// is missing and how to fix it, and readiness is degraded until the migrations are applied.
+#[tokio::test]
+async fn an_unmigrated_postgres_is_named_at_start_and_degrades_readiness_until_migrated() {
+    let pg = TestDb::postgres_unmigrated().await;
+    let mut served = Served::with_env(crate::BIN, &[("DATABASE_URL", &pg.url)]);
+    let line = served
+        .wait_for(|v| v["message"] == "readiness degraded" && v["check"] == "database")
+        .expect("the missing migrations are logged at start");
+    let reason = line["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("run `vinbot migrate`"), "{line}");
+    assert!(
+        reason.contains("m20261129_000001_create_decode_events"),
+        "{line}"
+    );
+    let resp = http()
+        .get(served.url(&format!("/api/v1/vins/{GOOD}")))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(resp.status(), 200, "decoding never waits for the database");
+    assert_eq!(ready(&served).await["checks"]["database"], "degraded");
+
+    run_ok(
+        crate::BIN,
+        served.tmp.path(),
+        &["migrate"],
+        &[("DATABASE_URL", &pg.url)],
+    );
+    assert_eq!(ready(&served).await["checks"]["database"], "ok");
+    assert!(
+        served
+            .wait_for(|v| v["message"] == "readiness recovered" && v["check"] == "database")
+            .is_some(),
+        "the recovery is logged"
+    );
 }
