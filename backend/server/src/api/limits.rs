@@ -121,6 +121,18 @@ async fn reserve(
     }
 }
 
+/// Whether a body may follow the head: HTTP/1.x carries one only with a non-zero
+/// `Content-Length` or a `Transfer-Encoding` (RFC 9112 §6.3); HTTP/2 may send one without either.
+fn has_body(req: &Request, declared: Option<u64>) -> bool {
+    match declared {
+        Some(len) => len > 0,
+        None => {
+            req.headers().contains_key(header::TRANSFER_ENCODING)
+                || req.version() >= poem::http::Version::HTTP_2
+        }
+    }
+}
+
 /// True when the request asks for a streamed batch answer (the only one that may be large).
 pub fn wants_stream(req: &Request) -> bool {
     req.headers()
@@ -148,14 +160,22 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
         if declared.is_some_and(|len| len > limit as u64) {
             return Ok(closing(envelope(StatusCode::PAYLOAD_TOO_LARGE, "")));
         }
-        // A body without a length may be as large as the cap: reserve that much.
-        let body_kib = declared
-            .map_or(limit, |n| n as usize)
-            .saturating_mul(COPIES)
-            .div_ceil(PERMIT_BYTES);
-        let Some(permit) = reserve(&self.budget, body_kib, waited_until).await else {
-            return Ok(closing(busy()));
+        // A body without a length may be as large as the cap: reserve that much. A request
+        // without a body (most GETs) takes nothing: drip-fed bodies holding the budget must not
+        // hold up single decodes.
+        let body_bytes = if has_body(&req, declared) {
+            declared.map_or(limit, |n| n as usize)
+        } else {
+            0
         };
+        let mut permits = Vec::new();
+        if body_bytes > 0 {
+            let kib = body_bytes.saturating_mul(COPIES).div_ceil(PERMIT_BYTES);
+            let Some(permit) = reserve(&self.budget, kib, waited_until).await else {
+                return Ok(closing(busy()));
+            };
+            permits.push(permit);
+        }
         let body = req.take_body();
         let bytes =
             match tokio::time::timeout(self.read_timeout, body.into_bytes_limit(limit)).await {
@@ -171,7 +191,6 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
                 }
                 Err(_elapsed) => return Ok(closing(envelope(StatusCode::REQUEST_TIMEOUT, ""))),
             };
-        let mut permits = vec![permit];
         if let Some(route) = BatchRoute::of(req.method(), req.uri().path()) {
             let max = if stream {
                 self.max_stream_batch

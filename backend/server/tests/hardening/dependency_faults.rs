@@ -214,7 +214,12 @@ async fn sigterm_under_load_loses_no_count() {
     );
     let db = sea_orm::Database::connect(url).await.expect("open");
     let rows = pg_rows(&db).await;
-    assert_eq!(rows, flushed);
+    // The shutdown report counts what the drain wrote; full batches (500 events) may have been
+    // written before the signal.
+    assert!(
+        flushed <= rows,
+        "flushed {flushed} at shutdown, {rows} rows"
+    );
     assert_eq!(
         rows + dropped,
         ok,

@@ -118,3 +118,48 @@ async fn graceful_shutdown_is_not_held_by_drip_feeders() {
         d.abort();
     }
 }
+
+/// A chunked streamed batch whose body never comes holds the whole body budget (the smallest the
+/// server allows: one 4 MiB body counted three times) until its read times out. Meanwhile another
+/// body is told to come back later, and requests without a body are not held up at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_holding_the_budget_do_not_hold_up_requests_without_one() {
+    let mut settings = settings(&[]);
+    settings.http.body_budget = 0;
+    settings.http.request_timeout = Duration::from_secs(4);
+    settings.http.body_read_timeout = Duration::from_secs(8);
+    let app = spawn_app_with(settings).await;
+    let mut holder = TcpStream::connect(app.addr).await.expect("connect");
+    holder
+        .write_all(
+            b"POST /api/v1/vins/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n\
+              Accept: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Both while the holder is within its deadline (4 s), which would release the budget.
+    let (other, single) = tokio::join!(
+        app.http
+            .post(app.url("/api/v1/vins/batch"))
+            .header("content-type", "text/plain")
+            .body("1HGCM82633A004352\n")
+            .send(),
+        app.http
+            .get(app.url("/api/v1/vins/1HGCM82633A004352"))
+            .send()
+    );
+    let (other, single) = (other.unwrap(), single.unwrap());
+    assert_eq!(
+        other.status(),
+        503,
+        "the budget is held by the chunked body"
+    );
+    assert_eq!(other.headers()["retry-after"], "2");
+    assert_eq!(single.status(), 200, "a GET has no body to budget");
+    let meta = app.http.get(app.url("/api/v1/meta")).send().await.unwrap();
+    assert_eq!(meta.status(), 200);
+    drop(holder);
+    app.shutdown().await.unwrap();
+}
