@@ -31,25 +31,11 @@ const SINGLE: &[(&str, &str)] = &[
     ("unknown_wmi", "ZZZZZ111111111111"),
 ];
 
-/// A mix of real-shaped VINs (the same makes as the parity corpus), embedded so the bench runs anywhere.
-const MIX: &[&str] = &[
-    "1HGCM82633A004352",
-    "5YJXCBE10KF604140",
-    "1FTFW1ET5BFC10312",
-    "1BLBUSP48B1730187",
-    "4A4LM61TX6E089867",
-    "JA4ASVAA7SZ743816",
-    "WU124AFY0P2547822",
-    "5LMTJ2DT0HE585681",
-    "5XXGN5D79E6890935",
-    "2G4WB94F23L785802",
-    "J8BU3J49X7Z915832",
-    "JA3AA39H8TZ529996",
-    "1B6KF13V11R477056",
-    "JNRAR05Y8YZ943432",
-    "JF1GH6J15B9881526",
-    "3GGW3JFN1BG234932",
-];
+/// A mix of real-shaped VINs (the same makes as the parity corpus), embedded so the bench runs anywhere;
+/// the profiling example `decode_loop` reads the same file.
+fn mix() -> Vec<&'static str> {
+    include_str!("popular_mix.txt").lines().collect()
+}
 
 fn single(c: &mut Criterion) {
     let d = decoder();
@@ -69,7 +55,7 @@ fn single(c: &mut Criterion) {
 fn popular(c: &mut Criterion) {
     let d = decoder();
     let mut g = c.benchmark_group("decode_popular");
-    for vin in MIX {
+    for vin in mix() {
         g.bench_with_input(BenchmarkId::from_parameter(vin), vin, |b, vin| {
             b.iter(|| d.decode_with(vin, DecodeOptions::default()))
         });
@@ -80,11 +66,12 @@ fn popular(c: &mut Criterion) {
 fn batch(c: &mut Criterion) {
     let d = decoder();
     let mut g = c.benchmark_group("decode_batch");
-    g.throughput(Throughput::Elements(MIX.len() as u64));
+    let mix = mix();
+    g.throughput(Throughput::Elements(mix.len() as u64));
     g.bench_function("mix16_flat", |b| {
         b.iter(|| {
             let mut n = 0;
-            for vin in MIX {
+            for vin in &mix {
                 let r = d.decode_with(vin, DecodeOptions::default());
                 n += d.flat_values(&r).len();
             }

@@ -10,25 +10,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use vinbot_decoder::{DecodeOptions, Decoder};
 
-/// The criterion bench's popular mix.
-const MIX: &[&str] = &[
-    "1HGCM82633A004352",
-    "5YJXCBE10KF604140",
-    "1FTFW1ET5BFC10312",
-    "1BLBUSP48B1730187",
-    "4A4LM61TX6E089867",
-    "JA4ASVAA7SZ743816",
-    "WU124AFY0P2547822",
-    "5LMTJ2DT0HE585681",
-    "5XXGN5D79E6890935",
-    "2G4WB94F23L785802",
-    "J8BU3J49X7Z915832",
-    "JA3AA39H8TZ529996",
-    "1B6KF13V11R477056",
-    "JNRAR05Y8YZ943432",
-    "JF1GH6J15B9881526",
-    "3GGW3JFN1BG234932",
-];
+/// The criterion bench's popular mix (one file for both).
+const MIX: &str = include_str!("../benches/popular_mix.txt");
 
 /// One round over the mix; returns the number of values (so nothing is optimised away).
 #[inline(never)]
@@ -50,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(100);
     let only: Vec<String> = std::env::args().skip(2).collect();
     let vins: Vec<&str> = if only.is_empty() {
-        MIX.to_vec()
+        MIX.lines().collect()
     } else {
         only.iter().map(String::as_str).collect()
     };

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::elements::VEHICLE_TYPE;
 use crate::model::Data;
-use crate::procedure::item::{ElementIndex, Item};
+use crate::procedure::item::{ElementIndex, Item, filled};
 use crate::procedure::vehicle_spec::id_of;
 use crate::result::Source;
 
@@ -30,18 +30,13 @@ pub(crate) fn apply<'a>(data: &'a Data, items: &mut Vec<Item<'a>>, mut seq: u32)
             .element(d.element)
             .is_some_and(|e| e.data_type == "lookup");
         seq += 1;
-        items.push(Item {
-            element: d.element,
-            attribute: Cow::Borrowed(&d.value),
-            value: (lookup && &*d.value == "0").then_some(Cow::Borrowed("Not Applicable")),
-            source: Source::Default,
-            priority: PRIORITY,
-            changed: None,
-            pattern_id: None,
-            schema: None,
-            keys: None,
-            key: None,
+        items.push(filled(
+            d.element,
+            Cow::Borrowed(&d.value),
+            (lookup && &*d.value == "0").then_some(Cow::Borrowed("Not Applicable")),
+            Source::Default,
+            PRIORITY,
             seq,
-        });
+        ));
     }
 }

@@ -71,6 +71,30 @@ pub(crate) fn fact<'a>(
     }
 }
 
+/// An item a later step fills in by element, without a key or pattern (a default, a vehicle spec).
+pub(crate) fn filled<'a>(
+    element: u16,
+    attribute: Cow<'a, str>,
+    value: Option<Cow<'a, str>>,
+    source: Source,
+    priority: i32,
+    seq: u32,
+) -> Item<'a> {
+    Item {
+        element,
+        attribute,
+        value,
+        source,
+        priority,
+        changed: None,
+        pattern_id: None,
+        schema: None,
+        keys: None,
+        key: None,
+        seq,
+    }
+}
+
 /// Where the items of each element are, built once for a step that looks many elements up: the first
 /// item of each element id below 256 (all of vPIC's) and whether there are more; other ids are scanned.
 pub(crate) struct ElementIndex {

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::elements::{MODEL, NOT_EXCLUSIVE, VEHICLE_TYPE};
 use crate::model::{Data, SpecPattern, SpecSchema, WmiRec};
-use crate::procedure::item::{ElementIndex, Item};
+use crate::procedure::item::{ElementIndex, Item, filled};
 use crate::result::Source;
 
 /// Priority of a vehicle-spec item (below every VIN pattern).
@@ -94,18 +94,13 @@ pub(crate) fn apply<'a>(
         }
     }
     for (element, attribute, _) in best {
-        items.push(Item {
+        items.push(filled(
             element,
-            attribute: Cow::Borrowed(data.string(attribute)),
-            value: None,
-            source: Source::VehicleSpec,
-            priority: PRIORITY,
-            changed: None,
-            pattern_id: None,
-            schema: None,
-            keys: None,
-            key: None,
-            seq: next(),
-        });
+            Cow::Borrowed(data.string(attribute)),
+            None,
+            Source::VehicleSpec,
+            PRIORITY,
+            next(),
+        ));
     }
 }

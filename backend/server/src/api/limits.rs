@@ -26,6 +26,7 @@ pub const STREAM_BATCH_PATH: &str = "/api/v1/vins/batch";
 /// `body_read_timeout` is a 408. Batches with more entries than their route takes are refused
 /// before they are parsed. All bodies together hold at most `body_budget` bytes, and all
 /// batches together at most `entry_budget` entries.
+#[derive(Clone)]
 pub struct BodyCap {
     json: usize,
     stream: usize,
@@ -82,29 +83,15 @@ impl<E: Endpoint> Middleware<E> for BodyCap {
     fn transform(&self, ep: E) -> Self::Output {
         BodyCapEndpoint {
             inner: ep,
-            json: self.json,
-            stream: self.stream,
-            read_timeout: self.read_timeout,
-            max_json_batch: self.max_json_batch,
-            max_stream_batch: self.max_stream_batch,
-            budget_wait: self.budget_wait,
-            budget: self.budget.clone(),
-            entries: self.entries.clone(),
+            cap: self.clone(),
         }
     }
 }
 
-/// The endpoint produced by [`BodyCap`].
+/// The endpoint produced by [`BodyCap`] (its caps, and the budgets it shares with every route).
 pub struct BodyCapEndpoint<E> {
     inner: E,
-    json: usize,
-    stream: usize,
-    read_timeout: Duration,
-    max_json_batch: usize,
-    max_stream_batch: usize,
-    budget_wait: Duration,
-    budget: Arc<Semaphore>,
-    entries: Arc<Semaphore>,
+    cap: BodyCap,
 }
 
 /// Takes `n` permits of `pool`, waiting until `until` at most; `None` when they did not come in
@@ -149,9 +136,13 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, mut req: Request) -> poem::Result<Response> {
-        let waited_until = tokio::time::Instant::now() + self.budget_wait;
+        let waited_until = tokio::time::Instant::now() + self.cap.budget_wait;
         let stream = req.uri().path() == STREAM_BATCH_PATH && wants_stream(&req);
-        let limit = if stream { self.stream } else { self.json };
+        let limit = if stream {
+            self.cap.stream
+        } else {
+            self.cap.json
+        };
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -171,14 +162,14 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
         let mut permits = Vec::new();
         if body_bytes > 0 {
             let kib = body_bytes.saturating_mul(COPIES).div_ceil(PERMIT_BYTES);
-            let Some(permit) = reserve(&self.budget, kib, waited_until).await else {
+            let Some(permit) = reserve(&self.cap.budget, kib, waited_until).await else {
                 return Ok(closing(busy()));
             };
             permits.push(permit);
         }
         let body = req.take_body();
         let bytes =
-            match tokio::time::timeout(self.read_timeout, body.into_bytes_limit(limit)).await {
+            match tokio::time::timeout(self.cap.read_timeout, body.into_bytes_limit(limit)).await {
                 Ok(Ok(bytes)) => bytes,
                 Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => {
                     return Ok(closing(envelope(StatusCode::PAYLOAD_TOO_LARGE, "")));
@@ -193,9 +184,9 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
             };
         if let Some(route) = BatchRoute::of(req.method(), req.uri().path()) {
             let max = if stream {
-                self.max_stream_batch
+                self.cap.max_stream_batch
             } else {
-                self.max_json_batch
+                self.cap.max_json_batch
             };
             let content_type = req.content_type().unwrap_or_default().to_owned();
             let n = count_vins(route, &content_type, &bytes);
@@ -207,7 +198,7 @@ impl<E: Endpoint> Endpoint for BodyCapEndpoint<E> {
             }
             // Always taken after the body's permit, never the other way round: no two requests
             // can each hold what the other waits for.
-            let Some(held) = reserve(&self.entries, n, waited_until).await else {
+            let Some(held) = reserve(&self.cap.entries, n, waited_until).await else {
                 return Ok(busy());
             };
             permits.push(held);

@@ -110,18 +110,7 @@ pub async fn delete_user_sessions(db: &impl ConnectionTrait, user_id: i64) -> Re
         .into_iter()
         .map(|s| s.id)
         .collect();
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    refresh_token::Entity::delete_many()
-        .filter(refresh_token::Column::SessionId.is_in(ids.clone()))
-        .exec(db)
-        .await?;
-    let result = auth_session::Entity::delete_many()
-        .filter(auth_session::Column::Id.is_in(ids))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+    delete_sessions(db, ids).await
 }
 
 /// Removes sessions that ended before `cutoff` (expired or revoked) with their tokens. Returns
@@ -140,6 +129,11 @@ pub async fn prune_sessions_ended_before(
         .into_iter()
         .map(|s| s.id)
         .collect();
+    delete_sessions(db, ids).await
+}
+
+/// Deletes these sessions and their refresh tokens; the number of sessions removed.
+async fn delete_sessions(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<u64, DbError> {
     if ids.is_empty() {
         return Ok(0);
     }

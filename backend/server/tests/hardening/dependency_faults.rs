@@ -5,7 +5,6 @@
 use std::{sync::Arc, time::Duration};
 
 use futures_util::future::join_all;
-use sea_orm::{ConnectionTrait, Statement};
 use tokio::sync::Mutex;
 
 use crate::db_helpers::{Backend, TestDb};
@@ -63,18 +62,6 @@ async fn settled(served: &Served, served_n: u64) -> (u64, u64) {
     panic!("the recorder did not settle");
 }
 
-async fn pg_rows(db: &sea_orm::DatabaseConnection) -> u64 {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM decode_events",
-        ))
-        .await
-        .expect("count")
-        .expect("row");
-    u64::try_from(row.try_get::<i64>("", "n").expect("n")).expect("count")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_cut_and_paused_mid_load_loses_no_count() {
     let test_db = TestDb::new(Backend::Postgres).await;
@@ -112,7 +99,7 @@ async fn postgres_cut_and_paused_mid_load_loses_no_count() {
     );
     let (written, dropped) = settled(&served, 1500).await;
     assert!(served.terminate(Duration::from_secs(40)), "clean exit");
-    let rows = pg_rows(&test_db.db).await;
+    let rows = crate::count_events(&test_db.db).await;
     assert_eq!(rows, written, "every event counted written is stored");
     assert_eq!(rows + dropped, 1500, "stored or reported dropped");
 }
@@ -213,7 +200,7 @@ async fn sigterm_under_load_loses_no_count() {
         served.tmp.path().join("vinbot.db").display()
     );
     let db = sea_orm::Database::connect(url).await.expect("open");
-    let rows = pg_rows(&db).await;
+    let rows = crate::count_events(&db).await;
     // The shutdown report counts what the drain wrote; full batches (500 events) may have been
     // written before the signal.
     assert!(

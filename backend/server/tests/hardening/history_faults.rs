@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::Database;
 use serde_json::{Value, json};
 
 use vinbot_testkit::{
@@ -18,17 +18,9 @@ const GOOD: &str = "1HGCM82633A004352";
 async fn rows_in(path: &std::path::Path) -> u64 {
     let url = format!("sqlite://{}?mode=ro", path.display());
     let db = Database::connect(url).await.expect("open the history file");
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM decode_events",
-        ))
-        .await
-        .expect("count")
-        .expect("a row");
-    let n: i64 = row.try_get("", "n").expect("n");
+    let n = crate::count_events(&db).await;
     db.close().await.expect("close");
-    u64::try_from(n).expect("count")
+    n
 }
 
 async fn ready(served: &Served) -> Value {

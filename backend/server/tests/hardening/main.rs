@@ -19,3 +19,17 @@ use vinbot_testkit::{app as helpers, db as db_helpers};
 
 /// The binary under test.
 const BIN: &str = env!("CARGO_BIN_EXE_vinbot");
+
+/// Rows of the decode history (`decode_events`) in a database, SQLite or PostgreSQL.
+async fn count_events(db: &sea_orm::DatabaseConnection) -> u64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM decode_events",
+        ))
+        .await
+        .expect("count")
+        .expect("a row");
+    u64::try_from(row.try_get::<i64>("", "n").expect("n")).expect("count")
+}

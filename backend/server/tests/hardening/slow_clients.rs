@@ -14,13 +14,19 @@ use crate::helpers::{settings, spawn_app_with};
 /// The most a drip-feeding connection may live.
 const CUT_OFF: Duration = Duration::from_secs(15);
 
-/// Sends `head` one byte a second until the server closes the connection; returns how long it
-/// stayed open and what the server answered (empty when it closed without one).
-async fn drip(addr: std::net::SocketAddr, head: &'static [u8]) -> (Duration, Vec<u8>) {
+/// Sends `sent` at once, then `dripped` (cycled) one byte a second until the server closes the
+/// connection; returns how long it stayed open and what the server answered (empty when it closed
+/// without one).
+async fn drip(
+    addr: std::net::SocketAddr,
+    sent: &'static [u8],
+    dripped: &'static [u8],
+) -> (Duration, Vec<u8>) {
     let started = Instant::now();
     let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(sent).await.expect("send");
     let mut answer = Vec::new();
-    let mut bytes = head.iter().cycle();
+    let mut bytes = dripped.iter().cycle();
     loop {
         let mut buf = [0u8; 4096];
         tokio::select! {
@@ -45,7 +51,7 @@ async fn drip(addr: std::net::SocketAddr, head: &'static [u8]) -> (Duration, Vec
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drip_fed_request_heads_are_cut_off() {
     let app = spawn_app_with(settings(&[])).await;
-    let drips = (0..50).map(|_| drip(app.addr, b"GET /api/v1/meta HTTP/1.1\r\nX-A: "));
+    let drips = (0..50).map(|_| drip(app.addr, b"", b"GET /api/v1/meta HTTP/1.1\r\nX-A: "));
     let results = futures_util::future::join_all(drips).await;
     for (open, _) in &results {
         assert!(
@@ -64,33 +70,8 @@ async fn drip_fed_bodies_get_408() {
     let app = spawn_app_with(settings(&[])).await;
     let head: &'static [u8] = b"POST /api/vehicles/DecodeVinValuesBatch HTTP/1.1\r\nHost: x\r\n\
         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n";
-    let started = Instant::now();
-    let mut stream = TcpStream::connect(app.addr).await.expect("connect");
-    stream.write_all(head).await.unwrap();
-    let (_open, answer) = {
-        let mut answer = Vec::new();
-        loop {
-            let mut buf = [0u8; 4096];
-            tokio::select! {
-                read = stream.read(&mut buf) => match read {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => answer.extend_from_slice(&buf[..n]),
-                },
-                () = tokio::time::sleep(Duration::from_secs(1)) => {
-                    if stream.write_all(b"D").await.is_err() { break; }
-                }
-            }
-            if started.elapsed() > CUT_OFF * 2 {
-                break;
-            }
-        }
-        (started.elapsed(), answer)
-    };
-    assert!(
-        started.elapsed() <= CUT_OFF,
-        "body drip lasted {:?}",
-        started.elapsed()
-    );
+    let (open, answer) = drip(app.addr, head, b"D").await;
+    assert!(open <= CUT_OFF, "body drip lasted {open:?}");
     let text = String::from_utf8_lossy(&answer);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("\"code\":\"timeout\""), "{text}");
@@ -102,7 +83,7 @@ async fn graceful_shutdown_is_not_held_by_drip_feeders() {
     let mut app = spawn_app_with(settings(&[])).await;
     let addr = app.addr;
     let drips: Vec<_> = (0..20)
-        .map(|_| tokio::spawn(drip(addr, b"GET /api/v1/meta HTTP/1.1\r\nX-B: ")))
+        .map(|_| tokio::spawn(drip(addr, b"", b"GET /api/v1/meta HTTP/1.1\r\nX-B: ")))
         .collect();
     // Let every drip connection start its head.
     tokio::time::sleep(Duration::from_secs(2)).await;
