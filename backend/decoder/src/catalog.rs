@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use crate::Decoder;
+use crate::layout::Data;
 use crate::model::{
-    Data, ElementInfo, FastMap, MakeInfo, ManufacturerInfo, ModelInfo, ModelTypeRec, WmiInfo,
+    ElementInfo, FastMap, MakeInfo, ManufacturerInfo, ModelInfo, ModelTypeRec, WmiInfo,
     WmiRec,
 };
 
@@ -28,7 +29,7 @@ impl Decoder {
             e.code.eq_ignore_ascii_case(element) || e.name.eq_ignore_ascii_case(element)
         })?;
         let table = e.lookup_table.as_ref()?;
-        let map = self.data().lookups.get(table)?;
+        let map = self.data().catalog().lookups.get(table)?;
         let mut v: Vec<(u32, String)> = map.iter().map(|(k, n)| (*k, n.to_string())).collect();
         v.sort();
         Some(v)
@@ -37,7 +38,7 @@ impl Decoder {
     /// What a WMI tells (3 or 6 characters, case-insensitive).
     pub fn wmi(&self, wmi: &str) -> Option<WmiInfo> {
         let key = wmi.trim().to_ascii_uppercase();
-        let rec = self.data().wmis.get(&key)?;
+        let rec = self.data().catalog().wmis.get(&key)?;
         Some(self.wmi_info(&key, rec))
     }
 
@@ -76,7 +77,7 @@ impl Decoder {
 
     /// Every make, ascending by id.
     pub fn makes(&self) -> &[MakeInfo] {
-        &self.data().makes
+        &self.data().catalog().makes
     }
 
     /// Makes whose name contains `name` (case-insensitive), as vPIC matches them.
@@ -94,14 +95,14 @@ impl Decoder {
         let d = self.data();
         let make_name = d.lookup_name("Make", make_id).unwrap_or("").to_string();
         let mut out: Vec<ModelInfo> = d
-            .make_models
+            .catalog().make_models
             .get(&make_id)
             .map(Vec::as_slice)
             .unwrap_or(&[])
             .iter()
             .filter(|(_, from, to)| year.is_none_or(|y| y >= *from && y <= *to))
             .filter_map(|(id, _, _)| {
-                d.models.get(id).map(|n| ModelInfo {
+                d.catalog().models.get(id).map(|n| ModelInfo {
                     id: *id,
                     name: n.clone(),
                     make_id,
@@ -116,7 +117,7 @@ impl Decoder {
 
     /// Every manufacturer, ascending by id.
     pub fn manufacturers(&self) -> &[ManufacturerInfo] {
-        &self.data().manufacturers
+        &self.data().catalog().manufacturers
     }
 
     /// Manufacturers whose name contains `name` (case-insensitive).
@@ -133,7 +134,7 @@ impl Decoder {
     pub fn makes_for_manufacturer(&self, manufacturer_id: u32) -> Vec<MakeInfo> {
         let d = self.data();
         let mut v: Vec<MakeInfo> = d
-            .manufacturer_makes
+            .catalog().manufacturer_makes
             .get(&manufacturer_id)
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -154,7 +155,7 @@ impl Decoder {
     pub fn wmis_for_manufacturer(&self, manufacturer_id: u32) -> Vec<WmiInfo> {
         let mut v: Vec<WmiInfo> = self
             .data()
-            .wmis
+            .catalog().wmis
             .iter()
             .filter(|(_, r)| r.manufacturer_id == Some(manufacturer_id))
             .map(|(k, r)| self.wmi_info(k, r))
@@ -167,7 +168,7 @@ impl Decoder {
     pub fn vehicle_types_for_make(&self, make_id: u32) -> Vec<(u32, String)> {
         let d = self.data();
         let mut v: Vec<(u32, String)> = d
-            .wmis
+            .catalog().wmis
             .values()
             .filter(|r| r.makes.contains(&make_id) || r.make_id == Some(make_id))
             .filter_map(|r| {
@@ -185,7 +186,7 @@ impl Decoder {
     pub fn makes_for_manufacturer_year(&self, manufacturer_id: u32, year: u16) -> Vec<MakeInfo> {
         let d = self.data();
         let ids = d
-            .wmis
+            .catalog().wmis
             .values()
             .filter(|r| r.manufacturer_id == Some(manufacturer_id))
             .filter(|r| r.links.iter().any(|l| l.covers(Some(year))))
@@ -199,7 +200,7 @@ impl Decoder {
         let d = self.data();
         let types = self.vehicle_types_named(type_name);
         let mut pairs: Vec<(u32, u32)> = d
-            .wmis
+            .catalog().wmis
             .values()
             .filter_map(|r| Some((r, r.vehicle_type_id?)))
             .filter(|(_, t)| types.iter().any(|(id, _)| id == t))
@@ -229,7 +230,7 @@ impl Decoder {
         let name = name.trim();
         let mut v: Vec<(u32, String)> = self
             .data()
-            .lookups
+            .catalog().lookups
             .get("VehicleType")
             .map(|m| {
                 m.iter()
@@ -261,7 +262,7 @@ impl Decoder {
             .filter(|r| year.is_none_or(|y| y >= r.year_from && y <= r.year_to))
             .filter_map(|r| {
                 let ty = types.iter().find(|(id, _)| *id == r.vehicle_type)?;
-                let name = d.models.get(&r.model)?;
+                let name = d.catalog().models.get(&r.model)?;
                 Some((
                     ModelInfo {
                         id: r.model,
@@ -311,18 +312,16 @@ fn model_types(d: &Data) -> &FastMap<u32, Vec<ModelTypeRec>> {
 fn build_model_types(d: &Data) -> FastMap<u32, Vec<ModelTypeRec>> {
     let mut schema_models: HashMap<u32, Vec<u32>> = HashMap::new();
     let mut acc: HashMap<(u32, u32, u32), (u16, u16)> = HashMap::new();
-    for r in d.wmis.values() {
+    for r in d.catalog().wmis.values() {
         let Some(vt) = r.vehicle_type_id else {
             continue;
         };
         for l in &r.links {
             let models = schema_models.entry(l.schema).or_insert_with(|| {
                 let mut v: Vec<u32> = d
-                    .schemas
-                    .get(l.schema as usize)
-                    .map(|s| s.patterns.as_slice())
-                    .unwrap_or(&[])
-                    .iter()
+                    .schema(l.schema)
+                    .into_iter()
+                    .flat_map(|s| s.keys().iter().flat_map(move |k| s.patterns_of(k)))
                     .filter(|p| p.element == MODEL)
                     .filter_map(|p| d.string(p.attribute).parse().ok())
                     .collect();
@@ -332,7 +331,7 @@ fn build_model_types(d: &Data) -> FastMap<u32, Vec<ModelTypeRec>> {
             });
             let span = (l.year_from, l.year_to.unwrap_or(9999));
             for &m in models.iter() {
-                for &mk in d.model_makes.get(&m).map(Vec::as_slice).unwrap_or(&[]) {
+                for &mk in d.catalog().model_makes.get(&m).map(Vec::as_slice).unwrap_or(&[]) {
                     let e = acc.entry((mk, m, vt)).or_insert(span);
                     *e = (e.0.min(span.0), e.1.max(span.1));
                 }

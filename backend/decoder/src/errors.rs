@@ -2,7 +2,7 @@
 //! character check (`spVinDecode_ErrorCode`) that yields codes 2-5 and 14 with SuggestedVIN and
 //! PossibleValues.
 
-use crate::model::Data;
+use crate::layout::Data;
 
 /// One vPIC error code.
 pub struct ErrorCodeInfo {

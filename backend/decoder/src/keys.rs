@@ -57,7 +57,10 @@ const DIGITS: u64 = (1 << 10) - 1;
 /// One constrained position of a key, packed in one word: the allowed character slots (40 bits) above the
 /// 1-based key-string position (4 bits; 1-5 = VIN 4-8, 6 = `|`, 7-14 = VIN 10-17). Half the size of a
 /// (position, mask) pair: the index holds ~700k of them and the matching loop streams through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[repr(transparent)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, bytemuck::Pod, bytemuck::Zeroable,
+)]
 pub struct Constraint(u64);
 
 impl Constraint {

@@ -9,9 +9,10 @@
 //! 30-year cycle), collects the patterns whose keys match, keeps one value per element as vPIC ranks
 //! them, adds what the WMI, the model, engine models and unit conversions give, and computes vPIC's
 //! error codes. The index is built once ([`Decoder::from_sqlite`]), saved as a snapshot
-//! ([`Decoder::write_snapshot`]) that loads in milliseconds, and is immutable. A loaded index lives as long
-//! as the process (it is loaded once and read by every decode): results borrow its names and keys instead
-//! of copying or reference-counting them, and a [`Decoder`] is a cheap `Copy` handle to share across threads.
+//! ([`Decoder::write_snapshot`]) that loads in milliseconds, and is immutable. A [`Decoder`] is a cheap
+//! handle to share across threads (a reference count); results borrow the index's names and keys from the
+//! handle instead of copying them, and the index is freed when the last handle goes (a data reload frees
+//! the old index once the last request using it has ended).
 #![deny(missing_docs)]
 
 mod catalog;
@@ -20,6 +21,7 @@ mod errors;
 #[cfg(feature = "fixture")]
 pub mod fixture;
 pub mod keys;
+mod layout;
 mod model;
 mod output;
 mod procedure;
@@ -31,13 +33,14 @@ mod sqlite;
 pub mod vin;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use model::{DataIdentity, ElementInfo, MakeInfo, ManufacturerInfo, ModelInfo, WmiInfo};
 pub use result::{
     Change, CheckDigit, CheckDigitStatus, Decoded, DecodedValue, Repair, Source, YearCandidate,
 };
 
-use model::Data;
+use layout::Data;
 
 /// How a model-year pass ranks: (error value, element weight, pattern count, year).
 pub type PassScore = (i32, i64, i64, i64);
@@ -78,11 +81,11 @@ pub struct DecodeOptions {
 
 /// The decoder: the immutable vPIC index and the procedure over it.
 ///
-/// The index is allocated once and never freed (`'static`): decoding results point into it, which keeps
-/// a decode free of string copies and reference counts. Load one per process and copy the handle.
-#[derive(Debug, Clone, Copy)]
+/// Cloning shares the index. Decoding results borrow from the handle they came from, which keeps a decode
+/// free of string copies and reference counts; the index is freed with its last handle.
+#[derive(Debug, Clone)]
 pub struct Decoder {
-    data: &'static Data,
+    data: Arc<Data>,
     clock_year: u16,
     clock_day: i32,
 }
@@ -96,40 +99,55 @@ impl Decoder {
         let year = sqlite::civil_from_days(i64::from(now_days))[..4]
             .parse()
             .unwrap_or(2026);
-        let mut data = data;
-        data.finish();
         Decoder {
-            data: Box::leak(Box::new(data)),
+            data: Arc::new(data),
             clock_year: year,
             clock_day: now_days,
         }
     }
 
+    /// Lays a freshly built index out as a snapshot image and opens it from memory.
+    fn from_index(mut index: model::Index, path: &Path) -> Result<Decoder, DataError> {
+        index.finish();
+        let (image, _) = snapshot::encode(&index)
+            .map_err(|e| DataError::Snapshot(path.to_path_buf(), e))?;
+        drop(index);
+        let data = snapshot::from_bytes(path, layout::Bytes::heap(&image))?;
+        Ok(Decoder::new(data))
+    }
+
     /// Builds the index from a vPIC-layout SQLite file.
     pub fn from_sqlite(path: &Path) -> Result<Decoder, DataError> {
-        let mut data = sqlite::load(path)?;
+        let mut index = sqlite::load(path)?;
         let stamp = path.with_extension("db.source");
         if let Ok(s) = std::fs::read_to_string(&stamp)
             && let Some(pkg) = s.split_whitespace().next()
         {
-            data.identity.source = format!("{pkg} {}", data.identity.source);
+            index.identity.source = format!("{pkg} {}", index.identity.source);
         }
-        snapshot::seal(&mut data);
-        Ok(Decoder::new(data))
+        Decoder::from_index(index, path)
     }
 
     /// Builds the index from a vPIC-layout SQLite file, naming its source `source` in the data identity
     /// (e.g. `NHTSA vPIC 2026_10` for an imported monthly dump) instead of the file's name.
     pub fn from_sqlite_as(path: &Path, source: &str) -> Result<Decoder, DataError> {
-        let mut data = sqlite::load(path)?;
-        data.identity.source = source.to_string();
-        snapshot::seal(&mut data);
-        Ok(Decoder::new(data))
+        let mut index = sqlite::load(path)?;
+        index.identity.source = source.to_string();
+        Decoder::from_index(index, path)
     }
 
-    /// Loads a snapshot written by [`Decoder::write_snapshot`], validating header and digest.
+    /// Opens a snapshot written by [`Decoder::write_snapshot`] in place: the file is mapped, its header
+    /// checked (magic, format, checksum, section table, length), and no section is read until a decode
+    /// needs it. Processes that open the same file share its pages. The full check of the content is
+    /// [`Decoder::verify_snapshot`].
     pub fn load_snapshot(path: &Path) -> Result<Decoder, DataError> {
-        Ok(Decoder::new(snapshot::read(path)?))
+        Ok(Decoder::new(snapshot::open(path)?))
+    }
+
+    /// Reads a whole snapshot file and checks every section's checksum and the digest of its content
+    /// against its identity; returns the identity.
+    pub fn verify_snapshot(path: &Path) -> Result<DataIdentity, DataError> {
+        snapshot::verify(path)
     }
 
     /// The identity a snapshot file's header carries (source, data date, digest), read without loading
@@ -140,7 +158,7 @@ impl Decoder {
 
     /// Writes the index as a snapshot file (atomically: a temporary file renamed into place).
     pub fn write_snapshot(&self, path: &Path) -> Result<(), DataError> {
-        snapshot::write(self.data, path)
+        snapshot::write(self.data.image(), path)
     }
 
     /// Loads `<dir>/vpic.snapshot`, building it from `<dir>/vpic.lite.db` first when it is absent, older
@@ -162,8 +180,13 @@ impl Decoder {
             }
         }
         let d = Decoder::from_sqlite(&db)?;
-        // A read-only data directory still decodes; the snapshot is an optimisation.
-        let _ = d.write_snapshot(&snap);
+        // A read-only data directory still decodes from memory; once written, the snapshot is used in
+        // place (its pages shared with every other process that opens it).
+        if d.write_snapshot(&snap).is_ok()
+            && let Ok(mapped) = Decoder::load_snapshot(&snap)
+        {
+            return Ok(mapped);
+        }
         Ok(d)
     }
 
@@ -176,12 +199,12 @@ impl Decoder {
     }
 
     /// Identity of the loaded data.
-    pub fn identity(&self) -> &'static DataIdentity {
+    pub fn identity(&self) -> &DataIdentity {
         &self.data.identity
     }
 
     /// Decodes one VIN (with repair candidates when it looks mistyped).
-    pub fn decode(&self, input: &str, model_year: Option<u16>) -> Decoded {
+    pub fn decode(&self, input: &str, model_year: Option<u16>) -> Decoded<'_> {
         self.decode_with(
             input,
             DecodeOptions {
@@ -192,7 +215,7 @@ impl Decoder {
     }
 
     /// Decodes one VIN with options.
-    pub fn decode_with(&self, input: &str, options: DecodeOptions) -> Decoded {
+    pub fn decode_with(&self, input: &str, options: DecodeOptions) -> Decoded<'_> {
         let mut d = output::decode(self, input, options.model_year);
         if options.repairs {
             d.repairs = repair::candidates(self, &d);
@@ -202,7 +225,7 @@ impl Decoder {
 
     /// The flat DecodeVinValues-style object: every element code → value (`""` when empty), with `VIN`,
     /// ordered as NHTSA's output lists them.
-    pub fn flat_values<'d>(&'d self, d: &'d Decoded) -> Vec<(&'d str, &'d str)> {
+    pub fn flat_values<'d>(&'d self, d: &'d Decoded<'_>) -> Vec<(&'d str, &'d str)> {
         output::flat(self, d)
     }
 
@@ -215,15 +238,20 @@ impl Decoder {
         model_year: Option<u16>,
     ) -> Vec<(Option<u16>, PassScore)> {
         let vin = vin::normalize(input);
-        let (_, passes) = procedure::decode_passes(self.data, &vin, model_year, self.clock());
+        let (_, passes) = procedure::decode_passes(&self.data, &vin, model_year, self.clock());
         passes
             .iter()
-            .map(|p| (p.year, procedure::pass_score(self.data, p, model_year)))
+            .map(|p| (p.year, procedure::pass_score(&self.data, p, model_year)))
             .collect()
     }
 
-    pub(crate) fn data(&self) -> &'static Data {
-        self.data
+    pub(crate) fn data(&self) -> &Data {
+        &self.data
+    }
+
+    /// Whether two handles share one index.
+    pub fn same_data(&self, other: &Decoder) -> bool {
+        Arc::ptr_eq(&self.data, &other.data)
     }
 
     pub(crate) fn clock(&self) -> procedure::Clock {

@@ -1,5 +1,5 @@
-//! The in-memory vPIC index: what the decoder and the catalog read. Built from SQLite, saved and loaded
-//! as a snapshot; immutable afterwards.
+//! The vPIC index as it is built from SQLite ([`Index`], owned and nested), and the record types the
+//! decoder reads; [`crate::layout`] writes an index as a snapshot the decoder uses in place.
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::keys::{Constraint, KeyView};
+use crate::keys::Constraint;
 
 /// Identity of the data a decoder serves: where it came from, its date, and a digest of the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,18 +155,23 @@ pub struct WmiRec {
     pub links: Vec<SchemaLink>,
 }
 
-/// One pattern row: an element value given by a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// One pattern row: an element value given by a key (a flat record of the snapshot, read in place).
+#[repr(C)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, bytemuck::Pod, bytemuck::Zeroable,
+)]
 pub struct PatternRec {
     /// `Pattern.Id`.
     pub id: u32,
-    /// `Pattern.ElementId`.
-    pub element: u16,
     /// `Pattern.AttributeId`, interned.
     pub attribute: u32,
     /// Rank of `coalesce(UpdatedOn, CreatedOn)` among the data's change times (0 = unknown or oldest):
     /// only its order matters.
     pub changed: u32,
+    /// `Pattern.ElementId`.
+    pub element: u16,
+    /// Padding (zero).
+    pub pad: u16,
 }
 
 /// A distinct key of a schema with the patterns it carries; its text and constraints live in the schema's
@@ -244,14 +249,6 @@ impl Schema {
         self.reach = reach;
     }
 
-    /// Whether some key could match these key-string slots (the `reach` filter).
-    #[inline]
-    pub fn may_match(&self, slots: &[u8; 16]) -> bool {
-        self.reach
-            .iter()
-            .zip(&slots[1..6])
-            .all(|(r, &s)| r >> s & 1 == 1)
-    }
 }
 
 impl Schema {
@@ -264,18 +261,6 @@ impl Schema {
             .unwrap_or(&[])
     }
 
-    /// A view of one of its keys.
-    #[inline]
-    pub fn key<'a>(&'a self, k: &KeyRec) -> KeyView<'a> {
-        let t = k.text_start as usize;
-        KeyView {
-            text: self.key_text.get(t..t + k.text_len as usize).unwrap_or(""),
-            constraints: self.constraints_of(k),
-            len: k.len,
-            formula: k.formula,
-            never: k.never,
-        }
-    }
 }
 
 /// An engine-model pattern row.
@@ -309,7 +294,7 @@ pub struct Conversion {
 
 impl Conversion {
     /// Parses vPIC's `#x# op number` formulas.
-    fn parse(formula: &str) -> Option<(u8, u64)> {
+    pub(crate) fn parse(formula: &str) -> Option<(u8, u64)> {
         let f = formula.replace("#x#", "").replace(' ', "");
         let op = *f.as_bytes().first()?;
         let n: f64 = f.get(1..)?.trim_end_matches('.').parse().ok()?;
@@ -419,69 +404,41 @@ impl StepTables {
     }
 }
 
-/// The whole index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Data {
-    /// Source and date (digest filled when sealed).
+/// The whole index as built from SQLite (owned, nested); [`crate::layout`] lays it out as a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Index {
+    /// Source and date (digest filled when written).
     pub identity: DataIdentity,
     /// Elements by id (ascending).
     pub elements: Vec<ElementInfo>,
     /// Interned strings (pattern attributes).
     pub strings: Vec<Arc<str>>,
     /// Lookup tables by name: id → name.
-    #[serde(serialize_with = "sorted_nested")]
     pub lookups: FastMap<String, FastMap<u32, Arc<str>>>,
     /// WMIs by text.
-    #[serde(serialize_with = "sorted")]
     pub wmis: FastMap<String, WmiRec>,
-    /// Schemas (a section of their own in the snapshot, decoded in parallel).
-    #[serde(skip)]
+    /// Schemas.
     pub schemas: Vec<Schema>,
     /// Makes, ascending by id.
     pub makes: Vec<MakeInfo>,
     /// Model names by id.
-    #[serde(serialize_with = "sorted")]
     pub models: FastMap<u32, String>,
     /// Makes of a model (`Make_Model`).
-    #[serde(serialize_with = "sorted")]
     pub model_makes: FastMap<u32, Vec<u32>>,
     /// Manufacturers, ascending by id.
     pub manufacturers: Vec<ManufacturerInfo>,
     /// Makes of a manufacturer (`Manufacturer_Make`).
-    #[serde(serialize_with = "sorted")]
     pub manufacturer_makes: FastMap<u32, Vec<u32>>,
     /// Engine-model patterns by lower-cased, trimmed engine model name.
-    #[serde(serialize_with = "sorted")]
     pub engine_models: FastMap<String, Vec<EnginePatternRec>>,
     /// Conversions, ascending by id.
     pub conversions: Vec<Conversion>,
     /// Model ids per make with the model years their schemas cover (`year_from`, `year_to`).
-    #[serde(serialize_with = "sorted")]
     pub make_models: FastMap<u32, Vec<(u32, u16, u16)>>,
     /// The data has patterns for every element (a full vPIC conversion), not only the lite subset.
     pub full_patterns: bool,
     /// NHTSA's decoding tables beyond the patterns, empty when the data lacks them (the npm lite file).
     pub steps: StepTables,
-    /// Position of each element id in `elements` (`u16::MAX` = none); rebuilt on load.
-    #[serde(skip)]
-    pub element_pos: Vec<u16>,
-    /// Code, name and group of each element (parallel to `elements`), shared by every result.
-    #[serde(skip)]
-    pub element_text: Vec<ElementText>,
-    /// Elements a VIN pattern may give (decodable, public, not a WMI fact), by id.
-    #[serde(skip)]
-    pub pattern_elements: Vec<bool>,
-    /// Element ids in the order of NHTSA's flat `DecodeVinValues` object (alphabetical by code).
-    #[serde(skip)]
-    pub flat_order: Vec<u16>,
-    /// Upper-cased names of vehicle types, makes and WMI manufacturers, as vPIC prints these facts
-    /// (indexed by [`Upper`]); built on load so a decode copies none of them.
-    #[serde(skip)]
-    pub upper: [FastMap<u32, Box<str>>; 3],
-    /// The models of each make with the vehicle types of the WMIs whose schemas name them; built on the
-    /// first catalog query that needs it (decodes never do), so loading stays as fast.
-    #[serde(skip)]
-    pub model_types: std::sync::OnceLock<FastMap<u32, Vec<ModelTypeRec>>>,
 }
 
 /// A model of a make under one vehicle type, with the model years its schemas cover.
@@ -499,7 +456,7 @@ pub struct ModelTypeRec {
 
 /// Serialises a hash map in key order: the same index gives the same snapshot bytes (and digest), whatever
 /// order the map was filled in.
-fn sorted<K: Ord + Serialize, V: Serialize, S: serde::Serializer>(
+pub(crate) fn sorted<K: Ord + Serialize, V: Serialize, S: serde::Serializer>(
     map: &FastMap<K, V>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
@@ -507,7 +464,7 @@ fn sorted<K: Ord + Serialize, V: Serialize, S: serde::Serializer>(
 }
 
 /// [`sorted`] for a map of maps (the lookup tables).
-fn sorted_nested<S: serde::Serializer>(
+pub(crate) fn sorted_nested<S: serde::Serializer>(
     map: &FastMap<String, FastMap<u32, Arc<str>>>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
@@ -544,107 +501,40 @@ pub struct ElementText {
     pub group_rank: u8,
 }
 
-impl Data {
-    /// Rebuilds the derived lookup structures after building or loading.
+impl Index {
+    /// Derives what the schemas' keys imply (formula keys, reach) after building.
     pub fn finish(&mut self) {
         for s in &mut self.schemas {
             s.derive();
         }
-        for c in &mut self.conversions {
-            c.parsed = Conversion::parse(&c.formula);
-        }
+    }
+
+    /// The upper-cased names of vehicle types, WMI manufacturers and makes, as vPIC prints these facts
+    /// (indexed by [`Upper`]).
+    pub fn upper_names(&self) -> [Vec<(u32, String)>; 3] {
         let wmi_manufacturers: std::collections::HashSet<u32> = self
             .wmis
             .values()
             .filter_map(|w| w.manufacturer_id)
             .collect();
-        let upper = |table: &str, keep: &dyn Fn(u32) -> bool| -> FastMap<u32, Box<str>> {
-            self.lookups
+        let upper = |table: &str, keep: &dyn Fn(u32) -> bool| -> Vec<(u32, String)> {
+            let mut v: Vec<(u32, String)> = self
+                .lookups
                 .get(table)
                 .map(|m| {
                     m.iter()
                         .filter(|(id, _)| keep(**id))
-                        .map(|(&id, n)| (id, n.to_uppercase().into_boxed_str()))
+                        .map(|(&id, n)| (id, n.to_uppercase()))
                         .collect()
                 })
-                .unwrap_or_default()
+                .unwrap_or_default();
+            v.sort_unstable();
+            v
         };
-        self.upper = [
+        [
             upper("VehicleType", &|_| true),
             upper("Manufacturer", &|id| wmi_manufacturers.contains(&id)),
             upper("Make", &|_| true),
-        ];
-        let max = self.elements.iter().map(|e| e.id).max().unwrap_or(0) as usize;
-        self.element_pos = vec![u16::MAX; max + 1];
-        for (i, e) in self.elements.iter().enumerate() {
-            self.element_pos[e.id as usize] = i as u16;
-        }
-        self.element_text = self
-            .elements
-            .iter()
-            .map(|e| ElementText {
-                code: Arc::from(e.code.as_str()),
-                name: Arc::from(e.name.as_str()),
-                group: Arc::from(e.group.as_str()),
-                group_rank: crate::elements::group_rank(&e.group),
-            })
-            .collect();
-        self.pattern_elements = vec![false; max + 1];
-        for e in &self.elements {
-            self.pattern_elements[e.id as usize] =
-                e.decode && !e.private && !crate::elements::NOT_FROM_PATTERNS.contains(&e.id);
-        }
-        let mut order: Vec<(String, u16)> = self
-            .elements
-            .iter()
-            .filter(|e| e.decode && !e.private && !e.code.is_empty())
-            .map(|e| (e.code.to_ascii_lowercase(), e.id))
-            .collect();
-        order.push(("vin".to_string(), FLAT_VIN));
-        order.sort();
-        self.flat_order = order.into_iter().map(|(_, id)| id).collect();
-    }
-
-    /// Whether a VIN pattern may give this element.
-    #[inline]
-    pub fn is_pattern_element(&self, id: u16) -> bool {
-        self.pattern_elements
-            .get(id as usize)
-            .copied()
-            .unwrap_or(false)
-    }
-
-    /// Shared strings of an element.
-    #[inline]
-    pub fn element_text(&self, id: u16) -> Option<&ElementText> {
-        let p = *self.element_pos.get(id as usize)?;
-        self.element_text.get(p as usize)
-    }
-
-    /// An element by id.
-    #[inline]
-    pub fn element(&self, id: u16) -> Option<&ElementInfo> {
-        let p = *self.element_pos.get(id as usize)?;
-        self.elements.get(p as usize)
-    }
-
-    /// An interned string.
-    #[inline]
-    pub fn string(&self, i: u32) -> &Arc<str> {
-        static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
-        self.strings
-            .get(i as usize)
-            .unwrap_or_else(|| EMPTY.get_or_init(|| Arc::from("")))
-    }
-
-    /// The upper-cased name of a vehicle type, make or WMI manufacturer.
-    #[inline]
-    pub fn upper_name(&self, table: Upper, id: u32) -> Option<&str> {
-        self.upper[table as usize].get(&id).map(|s| &**s)
-    }
-
-    /// The name of a row of a lookup table.
-    pub fn lookup_name(&self, table: &str, id: u32) -> Option<&str> {
-        self.lookups.get(table)?.get(&id).map(|s| &**s)
+        ]
     }
 }

@@ -9,13 +9,13 @@ use crate::elements::{
     VEHICLE_DESCRIPTOR,
 };
 use crate::keys::VALID_CHARS;
-use crate::model::Data;
+use crate::layout::Data;
 use crate::procedure::item::Item;
 use crate::procedure::{self, Pass};
 use crate::result::{CheckDigit, CheckDigitStatus, Decoded, DecodedValue, Source, YearCandidate};
 use crate::vin;
 
-fn clean(s: Cow<'static, str>) -> Cow<'static, str> {
+fn clean(s: Cow<'_, str>) -> Cow<'_, str> {
     // Byte by byte: the three are ASCII, and no byte of a longer UTF-8 character is ASCII.
     if s.bytes().any(|b| matches!(b, b'\t' | b'\r' | b'\n')) {
         Cow::Owned(s.replace(['\t', '\r', '\n'], " "))
@@ -25,7 +25,7 @@ fn clean(s: Cow<'static, str>) -> Cow<'static, str> {
 }
 
 /// Decodes and shapes the result (no repairs).
-pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
+pub fn decode<'d>(decoder: &'d Decoder, input: &str, hint: Option<u16>) -> Decoded<'d> {
     let data = decoder.data();
     let vin = vin::normalize(input);
     let clock = decoder.clock();
@@ -69,10 +69,10 @@ pub fn decode(decoder: &Decoder, input: &str, hint: Option<u16>) -> Decoded {
 
 /// A value before it is placed: its element, the item that gives it (`NO_ITEM` for the decoder's own
 /// values) and its text. Small, so ordering the values moves no [`DecodedValue`].
-struct Pending {
+struct Pending<'d> {
     element: u16,
     item: u16,
-    value: Cow<'static, str>,
+    value: Cow<'d, str>,
     lookup: bool,
 }
 
@@ -81,11 +81,11 @@ const NO_ITEM: u16 = u16::MAX;
 
 /// The values of the pass's items (lookups to names, one value per element, the notes joined), the
 /// decoder's own values (`meta`) after them, in vPIC's order: by group, then element id.
-fn values_of(
-    data: &'static Data,
-    items: Vec<Item<'static>>,
+fn values_of<'d>(
+    data: &'d Data,
+    items: Vec<Item<'d>>,
     meta: &[(u16, &str)],
-) -> Vec<DecodedValue> {
+) -> Vec<DecodedValue<'d>> {
     let mut pending = pending_values(data, &items);
     for &(id, v) in meta {
         if !v.is_empty() && data.element_text(id).is_some() {
@@ -116,7 +116,7 @@ const BITSET_IDS: usize = 256;
 /// Positions of the values in vPIC's order: by group, then element id (unique among the values).
 /// Placed through a bitset over (group, element id) in one sweep; sorted when an id or a rank falls
 /// outside it (or an element comes twice).
-fn value_order(pending: &[Pending], rank: impl Fn(u16) -> u8) -> Vec<usize> {
+fn value_order(pending: &[Pending<'_>], rank: impl Fn(u16) -> u8) -> Vec<usize> {
     let words = BITSET_IDS / 64;
     let mut bits = [0u64; RANK_BUCKETS * BITSET_IDS / 64];
     let mut at = [0u16; BITSET_IDS];
@@ -147,7 +147,7 @@ fn value_order(pending: &[Pending], rank: impl Fn(u16) -> u8) -> Vec<usize> {
 }
 
 /// [`value_order`] by sorting (rank, element id, position).
-fn sorted_order(pending: &[Pending], rank: impl Fn(u16) -> u8) -> Vec<usize> {
+fn sorted_order(pending: &[Pending<'_>], rank: impl Fn(u16) -> u8) -> Vec<usize> {
     let mut keys: Vec<(u8, u16, usize)> = pending
         .iter()
         .enumerate()
@@ -158,11 +158,11 @@ fn sorted_order(pending: &[Pending], rank: impl Fn(u16) -> u8) -> Vec<usize> {
 }
 
 /// The public value of a pending one, with the provenance of its item (each taken once).
-fn decoded_value(
-    data: &'static Data,
-    p: &mut Pending,
-    item: Option<&mut Item<'static>>,
-) -> Option<DecodedValue> {
+fn decoded_value<'d>(
+    data: &'d Data,
+    p: &mut Pending<'d>,
+    item: Option<&mut Item<'d>>,
+) -> Option<DecodedValue<'d>> {
     let text = data.element_text(p.element)?;
     let value = std::mem::take(&mut p.value);
     let Some(it) = item else {
@@ -180,7 +180,7 @@ fn decoded_value(
             keys: None,
         });
     };
-    let schema = it.schema.map(|s| &data.schemas[s as usize]);
+    let schema = it.schema.and_then(|s| data.schema(s));
     Some(DecodedValue {
         element_id: p.element,
         code: &text.code,
@@ -190,15 +190,15 @@ fn decoded_value(
         value_id: (p.lookup && !it.attribute.is_empty()).then(|| std::mem::take(&mut it.attribute)),
         source: it.source,
         pattern_id: it.pattern_id,
-        schema_id: schema.map(|s| s.id),
-        schema_name: schema.map(|s| &*s.name),
+        schema_id: schema.map(|s| s.id()),
+        schema_name: schema.map(|s| s.name()),
         keys: it.keys.take(),
     })
 }
 
 /// The values of the pass's items: lookups to names, one value per element (the notes joined).
-fn pending_values(data: &'static Data, items: &[Item<'static>]) -> Vec<Pending> {
-    let mut values: Vec<Pending> = Vec::with_capacity(items.len() + 6);
+fn pending_values<'d>(data: &'d Data, items: &[Item<'d>]) -> Vec<Pending<'d>> {
+    let mut values: Vec<Pending<'d>> = Vec::with_capacity(items.len() + 6);
     // Where each element's value is in `values` (+1; 0 = none yet): multi-valued notes are joined.
     let mut slot_of = [0u16; 256];
     for (i, it) in items.iter().enumerate() {
@@ -209,7 +209,7 @@ fn pending_values(data: &'static Data, items: &[Item<'static>]) -> Vec<Pending> 
             continue;
         }
         let lookup = e.data_type == "lookup";
-        let value: Option<Cow<'static, str>> = match &it.value {
+        let value: Option<Cow<'d, str>> = match &it.value {
             Some(v) => Some(v.clone()),
             None => match (&e.lookup_table, lookup) {
                 (Some(t), true) => it
@@ -331,7 +331,7 @@ fn year_candidates(passes: &[Pass<'_>], best: usize, hint: Option<u16>) -> Vec<Y
 
 /// The flat NHTSA `DecodeVinValues` object: every decodable element code (alphabetical, as vPIC's
 /// output type lists them) with its value or `""`, plus `VIN`.
-pub fn flat<'d>(decoder: &'d Decoder, d: &'d Decoded) -> Vec<(&'d str, &'d str)> {
+pub fn flat<'d>(decoder: &'d Decoder, d: &'d Decoded<'_>) -> Vec<(&'d str, &'d str)> {
     let data = decoder.data();
     let mut by_id: [Option<&'d str>; 256] = [None; 256];
     for v in &d.values {
@@ -361,7 +361,7 @@ mod tests {
 
     use super::{NO_ITEM, Pending, sorted_order, value_order};
 
-    fn pending(elements: &[u16]) -> Vec<Pending> {
+    fn pending(elements: &[u16]) -> Vec<Pending<'static>> {
         elements
             .iter()
             .map(|&element| Pending {

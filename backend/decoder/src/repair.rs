@@ -18,7 +18,7 @@ fn look_alikes(c: u8, numeric: bool) -> &'static [u8] {
 }
 
 /// Ranked repair candidates (empty when the VIN decodes cleanly).
-pub fn candidates(decoder: &Decoder, d: &Decoded) -> Vec<Repair> {
+pub fn candidates(decoder: &Decoder, d: &Decoded<'_>) -> Vec<Repair> {
     let b = d.vin.as_bytes();
     if b.len() != 17 || (d.is_clean() && d.check_digit.status != CheckDigitStatus::Invalid) {
         return Vec::new();

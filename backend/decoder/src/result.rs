@@ -33,22 +33,23 @@ pub enum Source {
     Default,
 }
 
-/// One decoded element value. Names, codes, keys and most values point into the loaded index (which
-/// lives as long as the process); only values the decoder computes are owned.
+/// One decoded element value. Names, codes, keys and most values point into the loaded index (`'d`: the
+/// [`crate::Decoder`] handle that decoded it keeps the index alive); only values the decoder computes are
+/// owned.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DecodedValue {
+pub struct DecodedValue<'d> {
     /// vPIC element id (`Element.Id`).
     pub element_id: u16,
     /// vPIC element code, e.g. `BodyClass` (the key of NHTSA's `DecodeVinValues`).
-    pub code: &'static str,
+    pub code: &'d str,
     /// vPIC element name, e.g. `Body Class` (the `Variable` of NHTSA's `DecodeVin`).
-    pub name: &'static str,
+    pub name: &'d str,
     /// vPIC element group, e.g. `Exterior / Body` (empty for decoding metadata).
-    pub group: &'static str,
+    pub group: &'d str,
     /// The value as vPIC prints it.
-    pub value: Cow<'static, str>,
+    pub value: Cow<'d, str>,
     /// The lookup id (`ValueId` of NHTSA's `DecodeVin`) when the element is a lookup.
-    pub value_id: Option<Cow<'static, str>>,
+    pub value_id: Option<Cow<'d, str>>,
     /// Where the value came from.
     pub source: Source,
     /// The pattern row (`Pattern.Id`) that gave the value, when one did.
@@ -56,9 +57,9 @@ pub struct DecodedValue {
     /// The VIN schema (`VinSchema.Id`) of that pattern.
     pub schema_id: Option<u32>,
     /// The VIN schema's name.
-    pub schema_name: Option<&'static str>,
+    pub schema_name: Option<&'d str>,
     /// The matched pattern key.
-    pub keys: Option<Cow<'static, str>>,
+    pub keys: Option<Cow<'d, str>>,
 }
 
 /// The check-digit verdict, aware of the market of the WMI.
@@ -127,9 +128,9 @@ pub struct Repair {
     pub model_year: String,
 }
 
-/// The full result of decoding one VIN.
+/// The full result of decoding one VIN; it borrows from the [`crate::Decoder`] handle that decoded it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Decoded {
+pub struct Decoded<'d> {
     /// The text as given.
     pub input: String,
     /// The normalised VIN ([`crate::vin::normalize`]: upper-case, without white space and the
@@ -150,7 +151,7 @@ pub struct Decoded {
     /// vPIC `VehicleDescriptor`: positions 1-8, `*`, 10-11 (and 12-14 for small makers).
     pub vehicle_descriptor: String,
     /// Every non-empty value, ordered by element id.
-    pub values: Vec<DecodedValue>,
+    pub values: Vec<DecodedValue<'d>>,
     /// Check-digit verdict.
     pub check_digit: CheckDigit,
     /// Model years considered.
@@ -159,7 +160,7 @@ pub struct Decoded {
     pub repairs: Vec<Repair>,
 }
 
-impl Decoded {
+impl<'d> Decoded<'d> {
     /// The value of one element by its vPIC code (`Make`, `Model`, ...).
     pub fn value(&self, code: &str) -> Option<&str> {
         self.values
@@ -169,7 +170,7 @@ impl Decoded {
     }
 
     /// The decoded value of one element by its id.
-    pub fn by_element(&self, element_id: u16) -> Option<&DecodedValue> {
+    pub fn by_element(&self, element_id: u16) -> Option<&DecodedValue<'d>> {
         self.values.iter().find(|v| v.element_id == element_id)
     }
 

@@ -1,28 +1,39 @@
-//! The snapshot file: the built index, serialised, behind a header that names the format and carries a
-//! digest, so a truncated or foreign file is refused with a clear error instead of decoding garbage.
+//! The snapshot file: the index laid out for use in place ([`crate::layout`]) behind a header that names
+//! the format, says where each section is and carries the data's identity.
 //!
-//! Layout: magic `VINBOTSNAP` (10 bytes), format version (u32 LE), length of the identity (u32 LE), the
-//! identity (bincode of source, data date and `sha256:` content digest), length of section A (u64 LE),
-//! length of section B (u64 LE), CRC-32 of A and of B (u32 LE each), A (bincode of the index without
-//! its schemas), B (bincode of the schemas). The two sections decode on two threads, each from its own
-//! buffered reader that checks its CRC as the bytes pass: the file is read once and never held whole.
-//! (The identity's `sha256:` digest of the content is computed when the snapshot is built.)
+//! Layout: magic `VINBOTSNAP` (10 bytes), format version (u32 LE), number of sections (u32 LE), length of
+//! the identity (u32 LE); per section its offset and length (u64 LE each) and CRC-32 (u32 LE, then 4
+//! zero bytes); the identity (bincode of source, data date and the `sha256:` digest of the sections);
+//! CRC-32 of everything before it (u32 LE). The sections follow, each at an 8-byte aligned offset, in
+//! order, the last one ending the file.
+//!
+//! Integrity, without reading everything on every start:
+//! - on open (every start, every reload): magic, format, the header's CRC, every section within the file
+//!   and the file's length; the sections are mapped, not read, and a decode checks every offset it
+//!   takes from them, so a damaged section gives wrong answers at worst, never a crash;
+//! - [`verify`] (`vinbot data verify`, and after every import, update and build): every section's CRC and
+//!   the sha256 digest of all of them against the identity.
+//!
+//! A snapshot is never rewritten in place: a new one is written to a temporary file and renamed over the
+//! old name, so a process that has the old file mapped keeps reading the old, complete file.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
+use std::ops::Range;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use crate::DataError;
-use crate::model::{Data, DataIdentity, Schema};
+use crate::layout::{self, Bytes, Data, SECTIONS};
+use crate::model::{DataIdentity, Index};
 
 const MAGIC: &[u8; 10] = b"VINBOTSNAP";
-/// Bump when the index layout changes: old snapshots are then rebuilt from the SQLite file.
-const FORMAT: u32 = 14;
-/// Magic, format and the identity's length.
-const PREFIX: usize = 10 + 4 + 4;
-/// Section lengths and CRCs, after the identity.
-const TAIL: usize = 8 + 8 + 4 + 4;
+/// Bump when the layout changes: old snapshots are then rebuilt from the SQLite file.
+const FORMAT: u32 = 15;
+/// Magic, format, number of sections and the identity's length.
+const PREFIX: usize = 10 + 4 + 4 + 4;
+/// Bytes of one entry of the section table.
+const ENTRY: usize = 8 + 8 + 4 + 4;
 /// An identity is a few hundred bytes; anything longer is not a snapshot of ours.
 const MAX_IDENTITY: usize = 1 << 16;
 
@@ -30,285 +41,186 @@ fn config() -> bincode::config::Configuration {
     bincode::config::standard()
 }
 
-/// Decoding refuses any length that would make the index claim more than this: the checksums are known
-/// only once a section is read, so a corrupt length must fail cleanly, not allocate gigabytes.
-const DECODE_LIMIT: usize = 256 << 20;
-
-fn decode_config() -> bincode::config::Configuration<
-    bincode::config::LittleEndian,
-    bincode::config::Varint,
-    bincode::config::Limit<DECODE_LIMIT>,
-> {
-    config().with_limit::<DECODE_LIMIT>()
-}
-
-fn sections(data: &Data) -> (Vec<u8>, Vec<u8>) {
-    (
-        bincode::serde::encode_to_vec(data, config()).unwrap_or_default(),
-        bincode::serde::encode_to_vec(&data.schemas, config()).unwrap_or_default(),
-    )
-}
-
-fn digest(a: &[u8], b: &[u8]) -> [u8; 32] {
+fn sha256(sections: &[&[u8]]) -> String {
     let mut h = Sha256::new();
-    h.update(a);
-    h.update(b);
-    h.finalize().into()
+    for s in sections {
+        h.update(s);
+    }
+    format!("sha256:{}", hex::encode(h.finalize()))
 }
 
-/// A section being decoded: bincode reads through a buffer (its fast paths peek at buffered bytes), and
-/// every chunk loaded into the buffer goes through the section's CRC (each byte of the section is loaded
-/// exactly once, in order).
-struct Section<R> {
-    inner: R,
-    buf: Box<[u8]>,
-    pos: usize,
-    end: usize,
-    crc: crc32fast::Hasher,
+/// Lays an index out as a snapshot file image, its identity's digest filled from the sections.
+pub fn encode(index: &Index) -> Result<(Vec<u8>, DataIdentity), String> {
+    let sections = layout::sections(index)?;
+    let mut identity = index.identity.clone();
+    identity.digest = sha256(&sections.iter().map(Vec::as_slice).collect::<Vec<_>>());
+    let id_bytes = bincode::serde::encode_to_vec(&identity, config()).map_err(|e| e.to_string())?;
+    let header = PREFIX + ENTRY * sections.len() + id_bytes.len() + 4;
+    let mut offset = header.next_multiple_of(8);
+    let mut image = Vec::with_capacity(offset + sections.iter().map(|s| s.len() + 8).sum::<usize>());
+    image.extend_from_slice(MAGIC);
+    image.extend_from_slice(&FORMAT.to_le_bytes());
+    image.extend_from_slice(&(sections.len() as u32).to_le_bytes());
+    image.extend_from_slice(&(id_bytes.len() as u32).to_le_bytes());
+    for s in &sections {
+        image.extend_from_slice(&(offset as u64).to_le_bytes());
+        image.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        image.extend_from_slice(&crc32fast::hash(s).to_le_bytes());
+        image.extend_from_slice(&[0; 4]);
+        offset = (offset + s.len()).next_multiple_of(8);
+    }
+    image.extend_from_slice(&id_bytes);
+    let crc = crc32fast::hash(&image);
+    image.extend_from_slice(&crc.to_le_bytes());
+    for s in &sections {
+        image.resize(image.len().next_multiple_of(8), 0);
+        image.extend_from_slice(s);
+    }
+    Ok((image, identity))
 }
 
-impl<R: Read> Section<R> {
-    fn new(inner: R) -> Self {
-        Section {
-            inner,
-            buf: vec![0u8; 1 << 16].into_boxed_slice(),
-            pos: 0,
-            end: 0,
-            crc: crc32fast::Hasher::new(),
-        }
-    }
-
-    /// Makes at least `need` bytes available unless the section ends first.
-    fn fill(&mut self, need: usize) -> std::io::Result<()> {
-        if self.end - self.pos >= need {
-            return Ok(());
-        }
-        self.buf.copy_within(self.pos..self.end, 0);
-        self.end -= self.pos;
-        self.pos = 0;
-        while self.end < need.min(self.buf.len()) {
-            let n = self.inner.read(&mut self.buf[self.end..])?;
-            if n == 0 {
-                break;
-            }
-            self.crc.update(&self.buf[self.end..self.end + n]);
-            self.end += n;
-        }
-        Ok(())
-    }
-
-    /// Reads what bincode left unread (a damaged section may end early) and returns the CRC.
-    fn finish(mut self) -> std::io::Result<u32> {
-        loop {
-            let n = self.inner.read(&mut self.buf)?;
-            if n == 0 {
-                return Ok(self.crc.finalize());
-            }
-            self.crc.update(&self.buf[..n]);
-        }
-    }
-}
-
-impl<R: Read> bincode::de::read::Reader for Section<R> {
-    fn read(&mut self, bytes: &mut [u8]) -> Result<(), bincode::error::DecodeError> {
-        let mut done = 0;
-        while done < bytes.len() {
-            if self.pos == self.end {
-                self.fill(1).map_err(|e| bincode::error::DecodeError::Io {
-                    inner: e,
-                    additional: bytes.len() - done,
-                })?;
-                if self.pos == self.end {
-                    return Err(bincode::error::DecodeError::UnexpectedEnd {
-                        additional: bytes.len() - done,
-                    });
-                }
-            }
-            let n = (self.end - self.pos).min(bytes.len() - done);
-            bytes[done..done + n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-            self.pos += n;
-            done += n;
-        }
-        Ok(())
-    }
-
-    #[inline]
-    fn peek_read(&mut self, n: usize) -> Option<&[u8]> {
-        if self.end - self.pos < n {
-            self.fill(n).ok()?;
-        }
-        self.buf
-            .get(self.pos..self.pos + n)
-            .filter(|_| self.pos + n <= self.end)
-    }
-
-    #[inline]
-    fn consume(&mut self, n: usize) {
-        self.pos = (self.pos + n).min(self.end);
-    }
-}
-
-/// Fills the identity's digest from the content (the digest field itself excluded).
-pub fn seal(data: &mut Data) {
-    data.identity.digest = String::new();
-    let (a, b) = sections(data);
-    data.identity.digest = format!("sha256:{}", hex::encode(digest(&a, &b)));
-}
-
-/// Writes the snapshot atomically.
-pub fn write(data: &Data, path: &Path) -> Result<(), DataError> {
+/// Writes a file image atomically: a temporary file in the same directory, synced, renamed into place
+/// (a process that has the old file mapped keeps the old file).
+pub fn write(image: &[u8], path: &Path) -> Result<(), DataError> {
     let io = |e| DataError::Io(path.to_path_buf(), e);
-    let (a, b) = sections(data);
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
-    let identity = bincode::serde::encode_to_vec(&data.identity, config()).unwrap_or_default();
-    f.write_all(MAGIC).map_err(io)?;
-    f.write_all(&FORMAT.to_le_bytes()).map_err(io)?;
-    f.write_all(&(identity.len() as u32).to_le_bytes())
-        .map_err(io)?;
-    f.write_all(&identity).map_err(io)?;
-    f.write_all(&(a.len() as u64).to_le_bytes()).map_err(io)?;
-    f.write_all(&(b.len() as u64).to_le_bytes()).map_err(io)?;
-    f.write_all(&crc32fast::hash(&a).to_le_bytes())
-        .map_err(io)?;
-    f.write_all(&crc32fast::hash(&b).to_le_bytes())
-        .map_err(io)?;
-    f.write_all(&a).map_err(io)?;
-    f.write_all(&b).map_err(io)?;
+    f.write_all(image).map_err(io)?;
     f.sync_all().map_err(io)?;
     drop(f);
     std::fs::rename(&tmp, path).map_err(io)
 }
 
-/// A snapshot's header: the identity, the section lengths and their CRCs.
+/// A snapshot's header: the identity and where each section is, with its CRC.
 struct Header {
     identity: DataIdentity,
-    /// Bytes before section A.
-    len: u64,
-    la: u64,
-    lb: u64,
-    crc_a: u32,
-    crc_b: u32,
+    sections: Vec<(Range<usize>, u32)>,
 }
 
-fn u32_of(b: &[u8]) -> u32 {
+fn u32_at(b: &[u8], at: usize) -> u32 {
     let mut w = [0u8; 4];
-    w.copy_from_slice(b);
+    w.copy_from_slice(&b[at..at + 4]);
     u32::from_le_bytes(w)
 }
 
-fn u64_of(b: &[u8]) -> u64 {
+fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
-    w.copy_from_slice(b);
+    w.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(w)
 }
 
-/// Reads and checks the header (magic, format, identity) from the start of `file` of `size` bytes.
-fn read_header(path: &Path, file: &mut std::fs::File, size: u64) -> Result<Header, DataError> {
+/// Reads and checks the header of a file image: magic, format, CRC, sections within the file, length.
+fn parse_header(path: &Path, b: &[u8]) -> Result<Header, DataError> {
     let bad = |m: &str| DataError::Snapshot(path.to_path_buf(), m.to_string());
-    let io = |e| DataError::Io(path.to_path_buf(), e);
-    let mut prefix = [0u8; PREFIX];
-    if size < PREFIX as u64 {
+    if b.len() < PREFIX || &b[..10] != MAGIC {
         return Err(bad("not a vinbot snapshot (bad magic)"));
     }
-    file.read_exact(&mut prefix).map_err(io)?;
-    if &prefix[..10] != MAGIC {
-        return Err(bad("not a vinbot snapshot (bad magic)"));
-    }
-    let format = u32_of(&prefix[10..14]);
+    let format = u32_at(b, 10);
     if format != FORMAT {
         return Err(bad(&format!(
             "format version {format}, this build reads {FORMAT} (rebuild with `vinbot data build`)"
         )));
     }
-    let id_len = u32_of(&prefix[14..18]) as usize;
-    let len = PREFIX + id_len + TAIL;
-    if id_len > MAX_IDENTITY || size < len as u64 {
+    let count = u32_at(b, 14) as usize;
+    let id_len = u32_at(b, 18) as usize;
+    if count != SECTIONS.len() || id_len > MAX_IDENTITY {
+        return Err(bad("damaged header"));
+    }
+    let id_at = PREFIX + ENTRY * count;
+    let crc_at = id_at + id_len;
+    if b.len() < crc_at + 4 {
         return Err(bad("truncated or damaged header"));
     }
-    let mut rest = vec![0u8; id_len + TAIL];
-    file.read_exact(&mut rest).map_err(io)?;
-    let (id_bytes, tail) = rest.split_at(id_len);
-    let identity: DataIdentity = bincode::serde::decode_from_slice(id_bytes, decode_config())
+    if crc32fast::hash(&b[..crc_at]) != u32_at(b, crc_at) {
+        return Err(bad("damaged header (checksum mismatch)"));
+    }
+    let identity: DataIdentity = bincode::serde::decode_from_slice(&b[id_at..crc_at], config())
         .map(|(id, _)| id)
         .map_err(|e| bad(&format!("damaged identity in the header: {e}")))?;
-    Ok(Header {
-        identity,
-        len: len as u64,
-        la: u64_of(&tail[0..8]),
-        lb: u64_of(&tail[8..16]),
-        crc_a: u32_of(&tail[16..20]),
-        crc_b: u32_of(&tail[20..24]),
+    let mut sections = Vec::with_capacity(count);
+    let mut end = crc_at + 4;
+    for i in 0..count {
+        let e = PREFIX + ENTRY * i;
+        let (offset, len) = (u64_at(b, e), u64_at(b, e + 8));
+        let start = usize::try_from(offset).map_err(|_| bad("damaged section table"))?;
+        let len = usize::try_from(len).map_err(|_| bad("damaged section table"))?;
+        if start < end || start % 8 != 0 {
+            return Err(bad("damaged section table"));
+        }
+        end = start.checked_add(len).ok_or_else(|| bad("damaged section table"))?;
+        sections.push((start..end, u32_at(b, e + 16)));
+    }
+    if end != b.len() {
+        return Err(bad(&format!(
+            "truncated: the header says {end} bytes, the file has {}",
+            b.len()
+        )));
+    }
+    Ok(Header { identity, sections })
+}
+
+fn open_file(path: &Path) -> Result<std::fs::File, DataError> {
+    std::fs::File::open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            DataError::Missing(path.to_path_buf())
+        } else {
+            DataError::Io(path.to_path_buf(), e)
+        }
     })
 }
 
-/// Reads and validates a snapshot.
-///
-/// The file is never held in memory whole: the two sections decode on two threads from their own
-/// buffered readers, each checking its CRC as it goes, so the peak memory of a start is the index itself
-/// (reading the 31 MB file into one buffer used to add that much to every process's high-water mark).
-/// The decoded index is only returned when both CRCs match.
-pub fn read(path: &Path) -> Result<Data, DataError> {
-    let bad = |m: &str| DataError::Snapshot(path.to_path_buf(), m.to_string());
-    let io = |e| DataError::Io(path.to_path_buf(), e);
-    let open = || {
-        std::fs::File::open(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                DataError::Missing(path.to_path_buf())
-            } else {
-                DataError::Io(path.to_path_buf(), e)
-            }
-        })
-    };
-    let mut file = open()?;
-    let size = file.metadata().map_err(io)?.len();
-    let Header {
-        identity,
-        len: header,
-        la,
-        lb,
-        crc_a,
-        crc_b,
-    } = read_header(path, &mut file, size)?;
-    let body = size - header;
-    if body != la.saturating_add(lb) {
-        return Err(bad(&format!(
-            "truncated: header says {} bytes of data, file has {body}",
-            la.saturating_add(lb),
-        )));
-    }
-    let section = |offset: u64, len: u64| -> Result<_, DataError> {
-        let mut f = open()?;
-        f.seek(SeekFrom::Start(header + offset)).map_err(io)?;
-        Ok(Section::new(f.take(len)))
-    };
-    let (mut ra, mut rb) = (section(0, la)?, section(la, lb)?);
-    let (data, schemas) = std::thread::scope(|s| {
-        let schemas = s.spawn(move || {
-            let v =
-                bincode::serde::decode_from_reader::<Vec<Schema>, _, _>(&mut rb, decode_config());
-            (v, rb.finish())
-        });
-        let data = bincode::serde::decode_from_reader::<Data, _, _>(&mut ra, decode_config());
-        ((data, ra.finish()), schemas.join())
-    });
-    let (schemas, crc_b_read) = schemas.map_err(|_| bad("decoder thread panicked"))?;
-    let (data, crc_a_read) = data;
-    if crc_a_read.map_err(io)? != crc_a || crc_b_read.map_err(io)? != crc_b {
-        return Err(bad("checksum mismatch (corrupt file)"));
-    }
-    let mut data = data.map_err(|e| bad(&e.to_string()))?;
-    if data.identity != identity {
-        return Err(bad("the header's identity differs from the content's"));
-    }
-    data.schemas = schemas.map_err(|e| bad(&e.to_string()))?;
-    Ok(data)
+/// Maps a snapshot and opens the index in place (the header checked, the sections not read).
+pub fn open(path: &Path) -> Result<Data, DataError> {
+    let file = open_file(path)?;
+    // SAFETY: the mapping is read-only and snapshots are never modified in place (they are written to
+    // a new file and renamed, see `write`), so the mapped bytes do not change while they are read.
+    #[allow(unsafe_code)]
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| DataError::Io(path.to_path_buf(), e))?;
+    from_bytes(path, Bytes::Mapped(map))
 }
 
-/// The identity in a snapshot's header (source, data date, digest), without loading the index.
+/// Opens the index from a file image (mapped or in memory).
+pub fn from_bytes(path: &Path, bytes: Bytes) -> Result<Data, DataError> {
+    let header = parse_header(path, bytes.as_slice())?;
+    let ranges: Vec<Range<usize>> = header.sections.iter().map(|(r, _)| r.clone()).collect();
+    Data::open(bytes, &ranges, header.identity)
+        .map_err(|e| DataError::Snapshot(path.to_path_buf(), e))
+}
+
+/// Reads a whole snapshot and checks it: the header, every section's CRC and the digest of all
+/// sections against the identity. Returns the identity.
+pub fn verify(path: &Path) -> Result<DataIdentity, DataError> {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => DataError::Missing(path.to_path_buf()),
+        _ => DataError::Io(path.to_path_buf(), e),
+    })?;
+    verify_image(path, &bytes)
+}
+
+/// [`verify`] of a file image.
+pub fn verify_image(path: &Path, bytes: &[u8]) -> Result<DataIdentity, DataError> {
+    let bad = |m: String| DataError::Snapshot(path.to_path_buf(), m);
+    let header = parse_header(path, bytes)?;
+    let mut parts = Vec::with_capacity(header.sections.len());
+    for ((range, crc), name) in header.sections.iter().zip(SECTIONS) {
+        let s = &bytes[range.clone()];
+        if crc32fast::hash(s) != *crc {
+            return Err(bad(format!("section {name} is damaged (checksum mismatch)")));
+        }
+        parts.push(s);
+    }
+    if sha256(&parts) != header.identity.digest {
+        return Err(bad("the content's digest differs from the header's".into()));
+    }
+    Ok(header.identity)
+}
+
+/// The identity in a snapshot's header (source, data date, digest), without opening the index: the file
+/// is mapped and only its header read.
 pub fn identity(path: &Path) -> Result<DataIdentity, DataError> {
-    let io = |e| DataError::Io(path.to_path_buf(), e);
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    Ok(read_header(path, &mut file, size)?.identity)
+    let file = open_file(path)?;
+    // SAFETY: as in `open`.
+    #[allow(unsafe_code)]
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| DataError::Io(path.to_path_buf(), e))?;
+    Ok(parse_header(path, &map)?.identity)
 }

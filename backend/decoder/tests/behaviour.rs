@@ -81,55 +81,96 @@ fn normalises_user_input() {
     assert_eq!(a.value("Model"), Some("Accord"));
 }
 
+/// VINs of many makes, for decoding over damaged data.
+const SAMPLE: [&str; 6] = [
+    "5YJXCBE10KF604140",
+    "1HGCM82633A004352",
+    "WVWZZZ3CZWE123456",
+    "JTDKB20U093456789",
+    "1FTFW1ET5DFC10312",
+    "KMHDH4AE1DU123456",
+];
+
 #[test]
-fn snapshot_round_trips_and_rejects_damage() {
+fn snapshot_round_trips_in_place_and_rejects_damage() {
     let d = common::decoder();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.snapshot");
     d.write_snapshot(&path).unwrap();
     let loaded = Decoder::load_snapshot(&path).unwrap();
     assert_eq!(loaded.identity(), d.identity());
-    let vin = "5YJXCBE10KF604140";
-    assert_eq!(
-        loaded.with_clock(2026, 20_786).decode(vin, None),
-        d.decode(vin, None)
-    );
-    // Damaged content: the sections decode while their checksums are computed, so damage anywhere (the
-    // header, a length prefix) must end in a clear error, never a panic or an absurd allocation.
-    // The header carries the identity: readable without loading the index.
+    for vin in SAMPLE {
+        assert_eq!(
+            loaded.clone().with_clock(2026, 20_786).decode(vin, None),
+            d.clone().with_clock(2026, 20_786).decode(vin, None)
+        );
+    }
+    assert_eq!(Decoder::verify_snapshot(&path).unwrap(), *d.identity());
+    drop(loaded);
+    // The header carries the identity: readable without opening the index.
     assert_eq!(&Decoder::snapshot_identity(&path).unwrap(), d.identity());
     let bytes = std::fs::read(&path).unwrap();
-    let id_len = u32::from_le_bytes(bytes[14..18].try_into().unwrap()) as usize;
-    let header = 18 + id_len + 24;
-    for at in [
-        14,
-        20,
-        18 + id_len,
-        header,
-        header + 1,
-        header + 7,
-        bytes.len() / 3,
-        bytes.len() / 2,
-        bytes.len() - 1,
-    ] {
+    // Prefix (22 bytes), 15 section entries of 24 bytes, the identity, its CRC.
+    let id_len = u32::from_le_bytes(bytes[18..22].try_into().unwrap()) as usize;
+    let header = 22 + 15 * 24 + id_len + 4;
+    // Damage in the header (checked on every open): a clear error naming the file.
+    for (n, at) in [0, 12, 15, 19, 22, 30, 22 + 14 * 24 + 3, 22 + 15 * 24 + 1, header - 1]
+        .into_iter()
+        .enumerate()
+    {
         let mut damaged = bytes.clone();
         damaged[at] ^= 0xFF;
-        std::fs::write(&path, &damaged).unwrap();
-        let err = Decoder::load_snapshot(&path).unwrap_err().to_string();
-        assert!(err.contains(&path.display().to_string()), "{err}");
+        let p = dir.path().join(format!("header{n}.snapshot"));
+        std::fs::write(&p, &damaged).unwrap();
+        let err = Decoder::load_snapshot(&p).unwrap_err().to_string();
+        assert!(err.contains(&p.display().to_string()), "{err}");
+    }
+    // Damage in the content (mapped, not read on open): found by the full check, and decoding over it
+    // never panics.
+    for (n, at) in [header + 4, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1]
+        .into_iter()
+        .enumerate()
+    {
+        let mut damaged = bytes.clone();
+        for b in &mut damaged[at..(at + 64).min(bytes.len())] {
+            *b ^= 0xA5;
+        }
+        let p = dir.path().join(format!("content{n}.snapshot"));
+        std::fs::write(&p, &damaged).unwrap();
+        let err = Decoder::verify_snapshot(&p).unwrap_err().to_string();
+        assert!(err.contains("damaged") && err.contains(&p.display().to_string()), "{err}");
+        if let Ok(opened) = Decoder::load_snapshot(&p) {
+            for vin in SAMPLE {
+                let _ = opened.decode(vin, None);
+            }
+        }
     }
     // Truncated file.
-    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
-    let err = Decoder::load_snapshot(&path).unwrap_err().to_string();
+    let p = dir.path().join("truncated.snapshot");
+    std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+    let err = Decoder::load_snapshot(&p).unwrap_err().to_string();
     assert!(err.contains("truncated"), "{err}");
     // Foreign file.
-    std::fs::write(
-        &path,
-        b"hello world, not a snapshot at all.........................",
-    )
-    .unwrap();
-    let err = Decoder::load_snapshot(&path).unwrap_err().to_string();
+    let p = dir.path().join("foreign.snapshot");
+    std::fs::write(&p, b"hello world, not a snapshot at all.........................").unwrap();
+    let err = Decoder::load_snapshot(&p).unwrap_err().to_string();
     assert!(err.contains("magic"), "{err}");
+}
+
+#[test]
+fn a_snapshot_replaced_by_rename_leaves_an_open_decoder_on_the_old_file() {
+    let d = common::decoder();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vpic.snapshot");
+    d.write_snapshot(&path).unwrap();
+    let open = Decoder::load_snapshot(&path).unwrap();
+    let before = open.decode(SAMPLE[0], None);
+    // A new snapshot is written beside and renamed over the name (what every writer of ours does).
+    let other = dir.path().join("other.snapshot");
+    std::fs::write(&other, b"not a snapshot").unwrap();
+    std::fs::rename(&other, &path).unwrap();
+    assert_eq!(open.decode(SAMPLE[0], None), before);
+    assert!(Decoder::load_snapshot(&path).is_err());
 }
 
 #[test]

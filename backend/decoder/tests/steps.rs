@@ -18,12 +18,12 @@ fn fixture(steps: bool) -> (tempfile::TempDir, Decoder) {
     (dir, d)
 }
 
-fn decode(d: &Decoder, vin: &str) -> Decoded {
+fn decode<'d>(d: &'d Decoder, vin: &str) -> Decoded<'d> {
     d.decode_with(vin, DecodeOptions::default())
 }
 
 /// (value, source) of an element code.
-fn value<'d>(d: &'d Decoded, code: &str) -> Option<(&'d str, Source)> {
+fn value<'d>(d: &'d Decoded<'_>, code: &str) -> Option<(&'d str, Source)> {
     d.values
         .iter()
         .find(|v| v.code == code)

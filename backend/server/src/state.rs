@@ -59,8 +59,8 @@ impl AppState {
         }
     }
 
-    /// The decoder of the data now current (a cheap `Copy` handle). Read it once per request and
-    /// keep the copy: every result of one request then comes from the same vPIC data, even when a
+    /// The decoder of the data now current (a cheap handle sharing the data). Read it once per request
+    /// and keep it: every result of one request then comes from the same vPIC data, even when a
     /// reload switches the data meanwhile.
     pub fn decoder(&self) -> Decoder {
         self.data.decoder()
@@ -68,7 +68,7 @@ impl AppState {
 
     /// vPIC elements by code and by lower-cased name (of the data now current), for the NHTSA
     /// routes.
-    pub fn elements(&self) -> &'static ElementIndex {
+    pub fn elements(&self) -> Arc<ElementIndex> {
         self.data.current().elements
     }
 

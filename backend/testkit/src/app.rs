@@ -16,7 +16,8 @@ pub const ALLOWED_ORIGIN: &str = "https://dash.example";
 /// The decoder, loaded once; fails clearly when the data is missing.
 pub fn decoder() -> Decoder {
     static DECODER: OnceLock<Decoder> = OnceLock::new();
-    *DECODER.get_or_init(|| {
+    DECODER
+        .get_or_init(|| {
             let dir = data_dir();
             match vinbot_server::data::open(&dir) {
                 Ok(d) => d,
@@ -26,6 +27,7 @@ pub fn decoder() -> Decoder {
                 ),
             }
         })
+        .clone()
 }
 
 /// Test settings: defaults plus `overrides`.

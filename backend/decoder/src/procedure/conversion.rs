@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use crate::model::{Conversion, Data};
+use crate::layout::Data;
+use crate::model::Conversion;
 use crate::procedure::item::Item;
 use crate::result::Source;
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Data, WmiRec};
+use crate::layout::{Data, Wmi};
 use crate::procedure::error_check::error_check;
 use crate::procedure::facts::VinFacts;
 use crate::procedure::item::{Item, LATER, model_year_item};
@@ -45,7 +45,7 @@ pub(crate) fn core<'a>(
                 pass.items.push(model_year_item(y, LATER + 1));
             }
         }
-        Some(w) => decode_known_wmi(data, vin, facts, w, &mut pass, &mut codes),
+        Some(w) => decode_known_wmi(data, vin, facts, &w, &mut pass, &mut codes),
     }
     codes::finish(vin, facts, error12, &mut pass, &mut codes);
     // Defaults of the vehicle type for the elements still empty (after the codes, as vPIC inserts them).
@@ -61,7 +61,7 @@ fn decode_known_wmi<'a>(
     data: &'a Data,
     vin: &str,
     facts: &VinFacts<'a>,
-    w: &'a WmiRec,
+    w: &Wmi<'a>,
     pass: &mut Pass<'a>,
     codes: &mut BTreeSet<u16>,
 ) {

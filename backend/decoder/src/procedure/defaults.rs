@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use crate::elements::VEHICLE_TYPE;
-use crate::model::Data;
+use crate::layout::Data;
 use crate::procedure::item::{ElementIndex, Item, filled};
 use crate::procedure::vehicle_spec::id_of;
 use crate::result::Source;

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::model::Data;
+use crate::layout::Data;
 use crate::procedure::item::Item;
 use crate::result::Source;
 

@@ -2,7 +2,7 @@
 //! possible values) and positions no matched pattern used (code 14).
 
 use crate::keys::slot;
-use crate::model::Data;
+use crate::layout::Data;
 use crate::procedure::item::Item;
 use crate::result::Source;
 use crate::vin::{self, CheckDigitRule};
@@ -44,10 +44,12 @@ pub(crate) fn error_check(
     }
     let mut invalid_positions: Vec<usize> = Vec::new();
     let mut valid = [0u64; 15];
-    if let (Some(y), Some(w)) = (year, data.wmis.get(wmi)) {
+    if let (Some(y), Some(w)) = (year, data.wmi(wmi)) {
         for l in w.links.iter().filter(|l| l.covers(Some(y))) {
-            let s = &data.schemas[l.schema as usize];
-            for (p, m) in valid.iter_mut().zip(s.valid_chars.iter()) {
+            let Some(s) = data.schema(l.schema) else {
+                continue;
+            };
+            for (p, m) in valid.iter_mut().zip(s.valid_chars().iter()) {
                 *p |= m & crate::keys::VALID_CHARS;
             }
         }

@@ -2,7 +2,7 @@
 //! digit, computed once per decode.
 
 use crate::keys::key_slots;
-use crate::model::{Data, WmiRec};
+use crate::layout::{Data, Wmi};
 use crate::vin::{self, CheckDigitRule};
 
 /// Options of the procedure that vPIC takes from the clock.
@@ -14,13 +14,12 @@ pub(crate) struct Clock {
     pub day: i32,
 }
 
-pub(crate) fn wmi_rec<'a>(data: &'a Data, wmi: &str, clock: Clock) -> Option<&'a WmiRec> {
-    data.wmis
-        .get(wmi)
+pub(crate) fn wmi_rec<'a>(data: &'a Data, wmi: &str, clock: Clock) -> Option<Wmi<'a>> {
+    data.wmi(wmi)
         .filter(|w| w.public_day.is_some_and(|d| d <= clock.day))
 }
 
-pub(crate) fn is_car_mpv_lt(w: Option<&WmiRec>) -> bool {
+pub(crate) fn is_car_mpv_lt(w: Option<Wmi<'_>>) -> bool {
     w.is_some_and(|w| {
         matches!(w.vehicle_type_id, Some(2) | Some(7))
             || (w.vehicle_type_id == Some(3) && w.truck_type_id == Some(1))
@@ -33,7 +32,7 @@ pub(crate) struct VinFacts<'a> {
     pub slots: [u8; 16],
     pub key_len: u8,
     /// The public WMI record (`None` = unknown WMI, error 7).
-    pub wrec: Option<&'a WmiRec>,
+    pub wrec: Option<Wmi<'a>>,
     /// Check-digit rule of cars, MPVs and light trucks (from the WMI's vehicle type, public or not, as
     /// vPIC reads it).
     pub car_lt: bool,
@@ -48,7 +47,7 @@ impl<'a> VinFacts<'a> {
         let vb = vin.as_bytes();
         let (slots, key_len) = key_slots(vb);
         let wrec = wmi_rec(data, &wmi, clock);
-        let car_lt = vb.len() > 2 && vb[2] != b'9' && is_car_mpv_lt(data.wmis.get(&wmi));
+        let car_lt = vb.len() > 2 && vb[2] != b'9' && is_car_mpv_lt(data.wmi(&wmi));
         let cd_exception = data.steps.check_digit_exception(vin);
         let cd_fails = check_digit_fails(vin, car_lt) && !cd_exception;
         VinFacts {

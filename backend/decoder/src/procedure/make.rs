@@ -3,14 +3,15 @@
 use std::borrow::Cow;
 
 use crate::elements::{MAKE, MODEL};
-use crate::model::{Data, Upper, WmiRec};
+use crate::layout::{Data, Wmi};
+use crate::model::Upper;
 use crate::procedure::item::{Item, fact};
 use crate::result::Source;
 
 /// Adds the make items.
 pub(crate) fn apply<'a>(
     data: &'a Data,
-    w: &WmiRec,
+    w: &Wmi<'_>,
     wmi: &str,
     items: &mut Vec<Item<'a>>,
     next: &mut impl FnMut() -> u32,
@@ -19,12 +20,7 @@ pub(crate) fn apply<'a>(
     match model {
         Some(m) => {
             if let Ok(model_id) = m.attribute.trim().parse::<u32>() {
-                for &mk in data
-                    .model_makes
-                    .get(&model_id)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[])
-                {
+                for &mk in data.model_makes(model_id) {
                     if let Some(name) = data.upper_name(Upper::Make, mk) {
                         items.push(Item {
                             element: MAKE,

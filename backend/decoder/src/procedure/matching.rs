@@ -6,7 +6,8 @@ use std::borrow::Cow;
 
 use crate::elements::{ENGINE_MODEL, NOT_FROM_PATTERNS, is_multi};
 use crate::keys::KeyView;
-use crate::model::{Data, KeyRec, PatternRec, WmiRec};
+use crate::layout::{Data, Key, Wmi};
+use crate::model::PatternRec;
 use crate::procedure::facts::VinFacts;
 use crate::procedure::item::Item;
 use crate::procedure::ranking::spec_len;
@@ -57,7 +58,7 @@ impl<'a> Cand<'a> {
 pub(crate) const LATER_ITEMS: usize = 64;
 
 /// A matching formula key: schema index, key record and view.
-pub(crate) type FormulaKey<'a> = (u32, &'a KeyRec, KeyView<'a>);
+pub(crate) type FormulaKey<'a> = (u32, &'a Key, KeyView<'a>);
 
 /// What the sweep over the linked schemas found.
 pub(crate) struct Matched<'a> {
@@ -73,7 +74,7 @@ pub(crate) struct Matched<'a> {
 /// Matches the VIN against the schemas linked to the WMI for the year (`None`: every linked schema).
 pub(crate) fn match_patterns<'a>(
     data: &'a Data,
-    w: &'a WmiRec,
+    w: &Wmi<'a>,
     year: Option<u16>,
     facts: &VinFacts<'a>,
 ) -> Matched<'a> {
@@ -89,13 +90,15 @@ pub(crate) fn match_patterns<'a>(
     // formula step reads them) and turned into items after the WMI facts.
     let mut formulas: Vec<FormulaKey<'a>> = Vec::new();
     for link in w.links.iter().filter(|l| l.covers(year)) {
-        let s = &data.schemas[link.schema as usize];
-        if (s.to_be_qced && !s.has_formula) || !s.may_match(&slots) {
+        let Some(s) = data.schema(link.schema) else {
+            continue;
+        };
+        if (s.to_be_qced() && !s.has_formula()) || !s.may_match(&slots) {
             continue;
         }
-        for k in &s.keys {
+        for k in s.keys() {
             // Test the constraints before building the key's view: most keys do not match.
-            if k.never || k.len > key_len {
+            if k.never() || k.len > key_len {
                 continue;
             }
             if !s.constraints_of(k).iter().all(|c| c.allows(&slots)) {
@@ -106,10 +109,10 @@ pub(crate) fn match_patterns<'a>(
                 formulas.push((link.schema, k, kv));
                 continue;
             }
-            if s.to_be_qced {
+            if s.to_be_qced() {
                 continue;
             }
-            for p in &s.patterns[k.start as usize..k.end as usize] {
+            for p in s.patterns_of(k) {
                 if !data.is_pattern_element(p.element) {
                     continue;
                 }
@@ -170,7 +173,9 @@ pub(crate) fn formula_items<'a>(
     next: &mut impl FnMut() -> u32,
 ) {
     for &(schema, k, kv) in formulas {
-        let s = &data.schemas[schema as usize];
+        let Some(s) = data.schema(schema) else {
+            continue;
+        };
         let first = kv.text.find('#').unwrap_or(0);
         let last = kv.text.rfind('#').unwrap_or(0);
         let ks = key_string(vin.as_bytes());
@@ -180,7 +185,7 @@ pub(crate) fn formula_items<'a>(
                 .take(last + 1 - first)
                 .collect::<String>(),
         );
-        for p in &s.patterns[k.start as usize..k.end as usize] {
+        for p in s.patterns_of(k) {
             if NOT_FROM_PATTERNS.contains(&p.element) {
                 continue;
             }

@@ -3,7 +3,7 @@
 use crate::errors::{
     self, CHECK_DIGIT_EXCEPTION_NOTE, INCOMPLETE_NOTE, MODEL_YEAR_NOTE, OFF_ROAD_NOTE,
 };
-use crate::model::Data;
+use crate::layout::Data;
 use crate::procedure::pass::Pass;
 
 impl Pass<'_> {

@@ -6,7 +6,8 @@
 use std::borrow::Cow;
 
 use crate::elements::{MODEL, NOT_EXCLUSIVE, VEHICLE_TYPE};
-use crate::model::{Data, SpecPattern, SpecSchema, WmiRec};
+use crate::layout::{Data, Wmi};
+use crate::model::{SpecPattern, SpecSchema};
 use crate::procedure::item::{ElementIndex, Item, filled};
 use crate::result::Source;
 
@@ -49,7 +50,7 @@ fn lower_eq(a: &str, lower: &str) -> bool {
     }
 }
 
-fn schema_applies(s: &SpecSchema, w: &WmiRec, vehicle_type: u32, year: Option<u16>) -> bool {
+fn schema_applies(s: &SpecSchema, w: &Wmi<'_>, vehicle_type: u32, year: Option<u16>) -> bool {
     s.vehicle_type == Some(vehicle_type)
         && w.makes.contains(&s.make)
         && (s.years.is_empty() || year.is_some_and(|y| s.years.binary_search(&y).is_ok()))
@@ -58,7 +59,7 @@ fn schema_applies(s: &SpecSchema, w: &WmiRec, vehicle_type: u32, year: Option<u1
 /// Adds the vehicle-spec values of a pass.
 pub(crate) fn apply<'a>(
     data: &'a Data,
-    w: &WmiRec,
+    w: &Wmi<'_>,
     year: Option<u16>,
     items: &mut Vec<Item<'a>>,
     next: &mut impl FnMut() -> u32,

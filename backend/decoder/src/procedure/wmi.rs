@@ -3,14 +3,15 @@
 use std::borrow::Cow;
 
 use crate::elements::{MANUFACTURER, VEHICLE_TYPE};
-use crate::model::{Data, Upper, WmiRec};
+use crate::layout::{Data, Wmi};
+use crate::model::Upper;
 use crate::procedure::item::{Item, fact, model_year_item};
 use crate::result::Source;
 
 /// Adds the WMI's vehicle type and manufacturer and the model year of the pass.
 pub(crate) fn apply<'a>(
     data: &'a Data,
-    w: &WmiRec,
+    w: &Wmi<'_>,
     wmi: &str,
     year: Option<u16>,
     items: &mut Vec<Item<'a>>,

@@ -2,7 +2,7 @@
 //! each, and vPIC's ranking of the passes (error value, element weight, pattern count, year).
 
 use crate::errors;
-use crate::model::Data;
+use crate::layout::Data;
 use crate::procedure::core::core;
 use crate::procedure::facts::{Clock, VinFacts, is_car_mpv_lt};
 use crate::procedure::pass::Pass;
@@ -17,7 +17,7 @@ pub(crate) fn model_year_from_vin(data: &Data, vin: &str, clock: Clock) -> Optio
     }
     let mut year = vin::year_code(b[9])?;
     let mut conclusive = false;
-    let w = data.wmis.get(&vin::wmi_owned(vin));
+    let w = data.wmi(&vin::wmi_owned(vin));
     if is_car_mpv_lt(w) {
         if b[6].is_ascii_digit() {
             year -= 30;
@@ -34,8 +34,7 @@ pub(crate) fn model_year_from_vin(data: &Data, vin: &str, clock: Clock) -> Optio
 }
 
 fn schema_count(data: &Data, wmi: &str, year: u16) -> usize {
-    data.wmis
-        .get(wmi)
+    data.wmi(wmi)
         .map(|w| w.links.iter().filter(|l| l.covers(Some(year))).count())
         .unwrap_or(0)
 }

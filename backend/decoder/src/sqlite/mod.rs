@@ -102,7 +102,7 @@ fn id_names(conn: &Connection, table: &str) -> Result<HashMap<u32, String>, rusq
 }
 
 /// Reads a vPIC-layout SQLite file into the index.
-pub fn load(path: &Path) -> Result<Data, DataError> {
+pub fn load(path: &Path) -> Result<Index, DataError> {
     if !path.exists() {
         return Err(DataError::Missing(path.to_path_buf()));
     }
@@ -112,7 +112,7 @@ pub fn load(path: &Path) -> Result<Data, DataError> {
 }
 
 /// Reads every table into the index, one loader per table.
-fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
+fn read(conn: &Connection, path: &Path) -> Result<Index, rusqlite::Error> {
     for t in [
         "Wmi",
         "Wmi_VinSchema",
@@ -183,7 +183,7 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
     };
     let _ = slot; // keys module is the one place that knows slots
     let steps = steps::load(conn, &mut interner)?;
-    Ok(Data {
+    Ok(Index {
         identity: DataIdentity {
             source: path
                 .file_name()
@@ -208,12 +208,6 @@ fn read(conn: &Connection, path: &Path) -> Result<Data, rusqlite::Error> {
         engine_models: engine_models.into_iter().collect(),
         conversions,
         make_models: make_models.into_iter().collect(),
-        element_pos: Vec::new(),
-        element_text: Vec::new(),
-        pattern_elements: Vec::new(),
-        flat_order: Vec::new(),
-        upper: Default::default(),
-        model_types: Default::default(),
         full_patterns,
         steps,
     })
@@ -388,6 +382,7 @@ fn load_patterns(
                     element,
                     attribute,
                     changed: rank_of(changed),
+                    pad: 0,
                 });
         }
         for (si, map) in per_schema.into_iter().enumerate() {

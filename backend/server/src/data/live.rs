@@ -5,10 +5,9 @@
 //! reload ([`super::reload`]) replaces it for the requests that start afterwards. Requests in flight
 //! finish on the data they started with.
 //!
-//! A decoder's index is never freed (decode results borrow from it for `'static`, see
-//! [`vinbot_decoder::Decoder`]), so each *distinct* data set loaded since start stays in memory. A reload
-//! whose snapshot has the digest of the loaded data allocates nothing; memory grows only when the data
-//! really changed, and a restart reclaims it.
+//! A data set is freed when nothing uses it any more: requests hold their copy (a [`Decoder`] handle
+//! shares the index by reference count), so the data a reload replaced goes when the last request that
+//! started on it has ended. A reload whose snapshot has the digest of the loaded data allocates nothing.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -16,30 +15,30 @@ use arc_swap::ArcSwap;
 use chrono::{DateTime, NaiveDate, Utc};
 use vinbot_decoder::{DataIdentity, Decoder, ElementInfo};
 
-/// One loaded data set: the decoder, its element lookups and when it was loaded. `Copy`: both
-/// references are to data that lives as long as the process.
-#[derive(Clone, Copy)]
+/// One loaded data set: the decoder, its element lookups and when it was loaded. Cheap to clone: clones
+/// share the data.
+#[derive(Clone)]
 pub struct Loaded {
     /// The decoder over this data.
     pub decoder: Decoder,
     /// Lookups over its elements.
-    pub elements: &'static ElementIndex,
+    pub elements: Arc<ElementIndex>,
     /// When this process loaded it.
     pub loaded_at: DateTime<Utc>,
 }
 
 impl Loaded {
-    /// Wraps a decoder (allocating its element lookups once, for the life of the process).
+    /// Wraps a decoder (building its element lookups once per data set).
     pub fn new(decoder: Decoder) -> Self {
         Self {
+            elements: Arc::new(ElementIndex::new(decoder.elements())),
             decoder,
-            elements: Box::leak(Box::new(ElementIndex::new(decoder.elements()))),
             loaded_at: Utc::now(),
         }
     }
 
     /// The data identity.
-    pub fn identity(&self) -> &'static DataIdentity {
+    pub fn identity(&self) -> &DataIdentity {
         self.decoder.identity()
     }
 
@@ -92,7 +91,7 @@ impl LiveData {
 
     /// The data now current. Read it once per request and keep the copy.
     pub fn current(&self) -> Loaded {
-        **self.inner.current.load()
+        Loaded::clone(&self.inner.current.load())
     }
 
     /// The decoder now current.

@@ -36,7 +36,7 @@ impl Outcome {
 }
 
 /// A successful reload: the data before and after.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Reloaded {
     /// What happened.
     pub outcome: Outcome,
@@ -63,18 +63,18 @@ pub async fn reload(live: &LiveData, dir: &Path, trigger: &str) -> Result<Reload
     let result = match read {
         Ok(Some(decoder)) => {
             let after = Loaded::new(decoder);
-            live.switch(after);
+            live.switch(after.clone());
             Ok(Reloaded {
                 outcome: Outcome::Reloaded,
-                before,
+                before: before.clone(),
                 after,
                 millis,
             })
         }
         Ok(None) => Ok(Reloaded {
             outcome: Outcome::Unchanged,
-            before,
-            after: before,
+            before: before.clone(),
+            after: before.clone(),
             millis,
         }),
         Err(e) => Err(e),

@@ -64,8 +64,15 @@ impl Store {
         std::fs::create_dir_all(&self.dir).map_err(|e| DataFailure::io(&self.dir, e))?;
         let staging = self.staging();
         decoder.write_snapshot(&staging)?;
-        // Read back what was written: the header must name the data just built.
-        let written = Decoder::snapshot_identity(&staging)?;
+        // Read back what was written, whole: every section's checksum and the content's digest must
+        // match, and the header must name the data just built.
+        let written = match Decoder::verify_snapshot(&staging) {
+            Ok(id) => id,
+            Err(e) => {
+                let _ = std::fs::remove_file(&staging);
+                return Err(e.into());
+            }
+        };
         if written.digest != decoder.identity().digest {
             let _ = std::fs::remove_file(&staging);
             return Err(DataFailure::Verify(format!(
@@ -107,8 +114,8 @@ impl Store {
         if !previous.exists() {
             return Err(DataFailure::NoPrevious(previous));
         }
-        let back = Decoder::load_snapshot(&previous)?;
-        let identity = back.identity().clone();
+        let identity = Decoder::verify_snapshot(&previous)?;
+        Decoder::load_snapshot(&previous)?;
         let current = self.current();
         let swap = self.scratch("swap");
         // The current file stays in place until the rename replaces it: no moment without a snapshot.

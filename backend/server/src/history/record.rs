@@ -55,7 +55,12 @@ impl DecodeRecording {
     }
 
     /// Decodes and records the decode with its latency.
-    pub fn decode(&self, decoder: &Decoder, vin: &str, model_year: Option<u16>) -> Decoded {
+    pub fn decode<'d>(
+        &self,
+        decoder: &'d Decoder,
+        vin: &str,
+        model_year: Option<u16>,
+    ) -> Decoded<'d> {
         let started = Instant::now();
         let decoded = decoder.decode(vin, model_year);
         self.record(&decoded, started.elapsed());
@@ -64,7 +69,12 @@ impl DecodeRecording {
 
     /// Like [`DecodeRecording::decode`] without the repair search, for answers that show vPIC's values
     /// only (the NHTSA-compatible routes, CSV).
-    pub fn decode_values(&self, decoder: &Decoder, vin: &str, model_year: Option<u16>) -> Decoded {
+    pub fn decode_values<'d>(
+        &self,
+        decoder: &'d Decoder,
+        vin: &str,
+        model_year: Option<u16>,
+    ) -> Decoded<'d> {
         let started = Instant::now();
         let decoded = decoder.decode_with(
             vin,
@@ -78,7 +88,7 @@ impl DecodeRecording {
     }
 
     /// Records a decode that took `latency` (for callers that answer only some decodes).
-    pub fn record(&self, decoded: &Decoded, latency: Duration) {
+    pub fn record(&self, decoded: &Decoded<'_>, latency: Duration) {
         crate::observability::metrics::record_decode(self.channel.as_str(), &decoded.error_codes);
         if let Some(recorder) = &self.recorder {
             // A full buffer drops the event and counts it; the request does not care.
@@ -90,7 +100,7 @@ impl DecodeRecording {
 }
 
 /// The event of one decode: WMI, make, model, model year, error codes and latency.
-pub fn decode_event(channel: Channel, decoded: &Decoded, latency: Duration) -> DecodeEvent {
+pub fn decode_event(channel: Channel, decoded: &Decoded<'_>, latency: Duration) -> DecodeEvent {
     let mut event = DecodeEvent::new(channel, decoded.vin.as_str(), latency)
         .with_error_codes(&decoded.error_codes);
     event.wmi = wmi(&decoded.vin);

@@ -115,8 +115,9 @@ impl Handler {
         match db::list_vehicles(db, user_id).await {
             Ok(rows) if rows.is_empty() => at.garage_empty.to_owned(),
             Ok(rows) => {
+                let decoder = self.decoder();
                 let lines = rows.iter().map(|r| {
-                    let d = self.decoder().decode(&r.vin, None);
+                    let d = decoder.decode(&r.vin, None);
                     let name = r
                         .nickname
                         .as_deref()

@@ -114,21 +114,23 @@ pub(crate) async fn handle(
         let decoder = h.decoder();
         let owned: Vec<(String, String)> = chunk.to_vec();
         // Decoding with repair search is CPU work: keep it off the async workers.
+        // Rows and history events are made where the decodes are (results borrow the decoder).
         let decoded = tokio::task::spawn_blocking(move || {
             owned
                 .into_iter()
                 .map(|(input, vin)| {
                     let started = Instant::now();
                     let d = decoder.decode(&vin, None);
-                    (input, d, started.elapsed())
+                    let event = Handler::event(&d, started.elapsed(), user_id);
+                    (csv_row(&input, &d), event)
                 })
                 .collect::<Vec<_>>()
         })
         .await
         .map_err(|e| BotApiError::Transport(format!("decode task failed: {e}")))?;
-        for (input, d, latency) in decoded {
-            h.record(&d, latency, user_id);
-            csv.push_str(&csv_row(&input, &d));
+        for (row, event) in decoded {
+            h.record_event(event);
+            csv.push_str(&row);
             csv.push('\n');
         }
         let finished = ((done + 1) * CHUNK).min(total);

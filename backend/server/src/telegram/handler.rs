@@ -181,7 +181,8 @@ impl Handler {
 
     /// Which vPIC data answers: the month and date of the data now loaded.
     fn data_line(&self, t: &Texts) -> String {
-        let id = self.decoder().identity();
+        let decoder = self.decoder();
+        let id = decoder.identity();
         t.data_line
             .replace("{month}", &escape(&crate::data::live::data_month(id)))
             .replace("{date}", &escape(&id.data_date))
@@ -250,8 +251,9 @@ impl Handler {
         let lang = Lang::from_code(m.from.as_ref().and_then(|u| u.language_code.as_deref()));
         let mut cards = Vec::new();
         let mut buttons = Vec::new();
+        let decoder = self.decoder();
         for vin in vins.iter().take(MAX_VINS_PER_MESSAGE) {
-            let d = self.decode(vin, user_id);
+            let d = self.decode(&decoder, vin, user_id);
             cards.push(render::card(&d, t));
             let mut row = vec![
                 InlineKeyboardButton::builder()
@@ -278,17 +280,35 @@ impl Handler {
     }
 
     /// Decodes one VIN and records the event (channel `telegram`, the user's id).
-    pub(crate) fn decode(&self, vin: &str, user_id: Option<i64>) -> Decoded {
+    pub(crate) fn decode<'d>(
+        &self,
+        decoder: &'d Decoder,
+        vin: &str,
+        user_id: Option<i64>,
+    ) -> Decoded<'d> {
         let started = Instant::now();
-        let d = self.decoder().decode(vin, None);
+        let d = decoder.decode(vin, None);
         self.record(&d, started.elapsed(), user_id);
         d
     }
 
-    pub(crate) fn record(&self, d: &Decoded, latency: std::time::Duration, user_id: Option<i64>) {
-        let Some(recorder) = &self.deps.recorder else {
-            return;
-        };
+    pub(crate) fn record(&self, d: &Decoded<'_>, latency: std::time::Duration, user_id: Option<i64>) {
+        self.record_event(Handler::event(d, latency, user_id));
+    }
+
+    /// Records a decode event (a no-op without decode history).
+    pub(crate) fn record_event(&self, event: DecodeEvent) {
+        if let Some(recorder) = &self.deps.recorder {
+            recorder.record(event);
+        }
+    }
+
+    /// The history event of a decode from the bot.
+    pub(crate) fn event(
+        d: &Decoded<'_>,
+        latency: std::time::Duration,
+        user_id: Option<i64>,
+    ) -> DecodeEvent {
         let mut event = DecodeEvent::new(Channel::Telegram, d.vin.clone(), latency)
             .with_error_codes(&d.error_codes);
         let non_empty = |code: &str| d.value(code).filter(|v| !v.is_empty()).map(str::to_owned);
@@ -297,7 +317,7 @@ impl Handler {
         event.model = non_empty("Model");
         event.model_year = d.model_year.map(i32::from);
         event.user_id = user_id;
-        recorder.record(event);
+        event
     }
 
     async fn on_callback(&self, q: &CallbackQuery) -> HandlerResult {
@@ -331,7 +351,8 @@ impl Handler {
         self.api
             .call::<_, bool>("answerCallbackQuery", None, &answer)
             .await?;
-        let d = self.decode(&vin, i64::try_from(q.from.id).ok());
+        let decoder = self.decoder();
+        let d = self.decode(&decoder, &vin, i64::try_from(q.from.id).ok());
         let text = render::all_fields(&d, t);
         for part in split_message(&text, MAX_MESSAGE_CHARS) {
             let params = SendMessageParams::builder()
@@ -349,11 +370,12 @@ impl Handler {
     async fn on_inline(&self, q: &InlineQuery) -> HandlerResult {
         let t = Lang::from_code(q.from.language_code.as_deref()).texts();
         let user_id = i64::try_from(q.from.id).ok();
+        let decoder = self.decoder();
         let results: Vec<InlineQueryResult> = find_vins(&q.query)
             .into_iter()
             .take(MAX_INLINE_RESULTS)
             .map(|vin| {
-                let d = self.decode(&vin, user_id);
+                let d = self.decode(&decoder, &vin, user_id);
                 let headline = render::headline(&d);
                 let description = [render::engine(&d), render::plant(&d)]
                     .into_iter()

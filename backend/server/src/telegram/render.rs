@@ -9,12 +9,12 @@ use super::i18n::Texts;
 /// Repair candidates shown under a card.
 const MAX_REPAIRS_SHOWN: usize = 3;
 
-fn value<'d>(d: &'d Decoded, code: &str) -> &'d str {
+fn value<'d>(d: &'d Decoded<'_>, code: &str) -> &'d str {
     d.value(code).unwrap_or_default().trim()
 }
 
 /// `City, State, Country` of the plant.
-pub fn plant(d: &Decoded) -> String {
+pub fn plant(d: &Decoded<'_>) -> String {
     ["PlantCity", "PlantState", "PlantCountry"]
         .iter()
         .map(|c| value(d, c))
@@ -24,7 +24,7 @@ pub fn plant(d: &Decoded) -> String {
 }
 
 /// `6 cyl 3.5 L (J35A4)`.
-pub fn engine(d: &Decoded) -> String {
+pub fn engine(d: &Decoded<'_>) -> String {
     let mut parts = Vec::new();
     let cyl = value(d, "EngineCylinders");
     if !cyl.is_empty() {
@@ -42,7 +42,7 @@ pub fn engine(d: &Decoded) -> String {
 }
 
 /// One line headline: `HONDA Accord 2003`.
-pub fn headline(d: &Decoded) -> String {
+pub fn headline(d: &Decoded<'_>) -> String {
     ["Make", "Model", "ModelYear"]
         .iter()
         .map(|c| value(d, c))
@@ -51,7 +51,7 @@ pub fn headline(d: &Decoded) -> String {
         .join(" ")
 }
 
-fn check_digit_line(d: &Decoded, t: &Texts) -> String {
+fn check_digit_line(d: &Decoded<'_>, t: &Texts) -> String {
     let verdict = match d.check_digit.status {
         CheckDigitStatus::Valid => format!("✅ {}", t.check_ok),
         CheckDigitStatus::Invalid => format!(
@@ -65,7 +65,7 @@ fn check_digit_line(d: &Decoded, t: &Texts) -> String {
 }
 
 /// The marker of one element's value when it is not read from the VIN.
-fn mark_of(d: &Decoded, code: &str, t: &Texts) -> Option<&'static str> {
+fn mark_of(d: &Decoded<'_>, code: &str, t: &Texts) -> Option<&'static str> {
     d.values
         .iter()
         .find(|v| v.code == code)
@@ -74,7 +74,7 @@ fn mark_of(d: &Decoded, code: &str, t: &Texts) -> Option<&'static str> {
 
 /// The compact card of one decoded VIN (HTML). A single-element fact not read from the VIN (e.g. a
 /// body class that is the vehicle type's default) carries its marker, as in the full list.
-pub fn card(d: &Decoded, t: &Texts) -> String {
+pub fn card(d: &Decoded<'_>, t: &Texts) -> String {
     let mut lines = vec![format!("🚗 <b>{}</b>", escape(&d.vin))];
     let single =
         |label: &'static str, code: &str| (label, value(d, code).to_owned(), mark_of(d, code, t));
@@ -123,7 +123,7 @@ pub fn card(d: &Decoded, t: &Texts) -> String {
 
 /// The marker after a value that is not read from the VIN (the vehicle type's default, the model's
 /// specification), in the user's language; `None` for a value the VIN gives.
-fn inferred_mark(v: &DecodedValue, t: &Texts) -> Option<&'static str> {
+fn inferred_mark(v: &DecodedValue<'_>, t: &Texts) -> Option<&'static str> {
     match v.source {
         Source::Default => Some(t.default_mark),
         Source::VehicleSpec => Some(t.spec_mark),
@@ -132,7 +132,7 @@ fn inferred_mark(v: &DecodedValue, t: &Texts) -> Option<&'static str> {
 }
 
 /// `Name: value`, with the marker of a value not read from the VIN.
-fn field_line(v: &DecodedValue, t: &Texts) -> String {
+fn field_line(v: &DecodedValue<'_>, t: &Texts) -> String {
     let line = format!("{}: {}", escape(v.name), escape(&v.value));
     match inferred_mark(v, t) {
         Some(mark) => format!("{line} <i>{}</i>", escape(mark)),
@@ -141,7 +141,7 @@ fn field_line(v: &DecodedValue, t: &Texts) -> String {
 }
 
 /// What the markers used in a list mean, one line each.
-fn legend(values: &[&DecodedValue], t: &Texts) -> Vec<String> {
+fn legend(values: &[&DecodedValue<'_>], t: &Texts) -> Vec<String> {
     [
         (Source::Default, t.default_mark, t.default_legend),
         (Source::VehicleSpec, t.spec_mark, t.spec_legend),
@@ -154,7 +154,7 @@ fn legend(values: &[&DecodedValue], t: &Texts) -> Vec<String> {
 
 /// Every non-empty field of a decode, grouped as vPIC groups them, values not read from the VIN marked
 /// (HTML; split by the caller).
-pub fn all_fields(d: &Decoded, t: &Texts) -> String {
+pub fn all_fields(d: &Decoded<'_>, t: &Texts) -> String {
     let mut out = vec![format!("<b>{} {}</b>", t.all_fields_title, escape(&d.vin))];
     let mut group: Option<&str> = None;
     let mut values: Vec<_> = d.values.iter().filter(|v| !v.value.is_empty()).collect();
@@ -189,7 +189,7 @@ pub fn all_fields(d: &Decoded, t: &Texts) -> String {
 pub const CSV_HEADER: &str = "input,vin,make,model,model_year,trim,series,body_class,vehicle_type,engine,plant,manufacturer,check_digit,error_code,error_text,suggested_vin";
 
 /// One CSV row for a decode.
-pub fn csv_row(input: &str, d: &Decoded) -> String {
+pub fn csv_row(input: &str, d: &Decoded<'_>) -> String {
     let check = match d.check_digit.status {
         CheckDigitStatus::Valid => "valid",
         CheckDigitStatus::Invalid => "invalid",
@@ -256,12 +256,11 @@ mod escaping_tests {
     use super::*;
     use crate::telegram::i18n::Lang;
 
-    fn value(code: &'static str, v: &str) -> DecodedValue {
+    fn value(code: &'static str, v: &str) -> DecodedValue<'static> {
         DecodedValue {
             element_id: 1,
             code,
-            // Results borrow names from the index, which lives as long as the process; a test's own
-            // names live as long as the test process.
+            // A test's own names, leaked to live as long as the test process.
             name: Box::leak(format!("{code} <name>").into_boxed_str()),
             group: "General & <Other>",
             value: v.to_string().into(),
@@ -274,7 +273,7 @@ mod escaping_tests {
         }
     }
 
-    fn decoded(values: Vec<DecodedValue>) -> Decoded {
+    fn decoded(values: Vec<DecodedValue<'static>>) -> Decoded<'static> {
         Decoded {
             input: "x".into(),
             vin: "1HGCM82633A004352".into(),

@@ -467,7 +467,8 @@ impl NhtsaCatalogApi {
         format: Query<Option<FormatParam>>,
     ) -> Result<Vpic<VariableValuesEnvelope>, ApiError> {
         let fmt = self::format(format.as_deref())?;
-        let element = state.elements().find(&variable);
+        let elements = state.elements();
+        let element = elements.find(&variable);
         let results = element
             .and_then(|e| {
                 let values = state.decoder().element_values(&e.code)?;

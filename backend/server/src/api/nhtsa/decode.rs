@@ -18,6 +18,7 @@ use super::{
 };
 use crate::{
     api::{ApiTags, error::ApiError, vin_input},
+    data::Loaded,
     db::Channel,
     state::AppState,
 };
@@ -54,22 +55,22 @@ fn year(raw: Option<&str>) -> Option<u16> {
         .filter(|y| vin_input::MODEL_YEAR_RANGE.contains(y))
 }
 
-fn values(state: &AppState, d: &Decoded) -> BTreeMap<String, String> {
-    state
-        .decoder()
+/// The flat values of a decode (`data`: the data set that decoded it).
+fn values(data: &Loaded, d: &Decoded<'_>) -> BTreeMap<String, String> {
+    data.decoder
         .flat_values(d)
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect()
 }
 
-fn variables(state: &AppState, d: &Decoded) -> Vec<VpicVariable> {
-    state
-        .decoder()
+/// The variables of a decode (`data`: the data set that decoded it).
+fn variables(data: &Loaded, d: &Decoded<'_>) -> Vec<VpicVariable> {
+    data.decoder
         .flat_values(d)
         .into_iter()
         .filter_map(|(code, value)| {
-            let element = state.elements().by_code(code)?;
+            let element = data.elements.by_code(code)?;
             let value_id = d
                 .values
                 .iter()
@@ -94,13 +95,14 @@ fn decode_vin(
 ) -> Result<Vpic<DecodeVinEnvelope>, ApiError> {
     let fmt = format(fmt)?;
     let vin = vin_input::capped(vin);
+    let data = state.data();
     let d = state
         .recording(Channel::Nhtsa)
-        .decode_values(&state.decoder(), vin, year(modelyear));
+        .decode_values(&data.decoder, vin, year(modelyear));
     let env = DecodeVinEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
-        variables(state, &d),
+        variables(&data, &d),
     );
     Ok(Vpic::new(env, fmt, "DecodedVariable"))
 }
@@ -114,13 +116,14 @@ fn decode_vin_values(
     let fmt = format(fmt)?;
     // Like vPIC, any input decodes (with its error codes); only its first bytes are read.
     let vin = vin_input::capped(vin);
+    let data = state.data();
     let d = state
         .recording(Channel::Nhtsa)
-        .decode_values(&state.decoder(), vin, year(modelyear));
+        .decode_values(&data.decoder, vin, year(modelyear));
     let env = DecodeVinValuesEnvelope::new(
         DECODE_MESSAGE,
         Some(format!("VIN:{vin}")),
-        vec![values(state, &d)],
+        vec![values(&data, &d)],
     );
     Ok(Vpic::new(env, fmt, "DecodedVINValues"))
 }
@@ -255,14 +258,12 @@ impl NhtsaDecodeApi {
             )));
         }
         let recording = state.recording(Channel::Nhtsa);
+        let data = state.data();
         let results = entries
             .iter()
             .map(|e| {
                 let (vin, year) = vin_input::parse_line(e);
-                values(
-                    &state,
-                    &recording.decode_values(&state.decoder(), vin, year),
-                )
+                values(&data, &recording.decode_values(&data.decoder, vin, year))
             })
             .collect();
         let env = DecodeVinValuesEnvelope::new(DECODE_MESSAGE, None, results);

@@ -197,6 +197,7 @@ pub fn body(
     let rows = stream::iter(chunks).then(move |chunk| {
         let recording = recording.clone();
         let columns = Arc::clone(&columns);
+        let decoder = decoder.clone();
         async move {
             tokio::task::spawn_blocking(move || {
                 render_chunk(&decoder, &chunk, format, &recording, &columns)

@@ -195,7 +195,7 @@ fn json_name<T: serde::Serialize>(v: &T) -> String {
     }
 }
 
-fn summary(d: &Decoded) -> Summary {
+fn summary(d: &Decoded<'_>) -> Summary {
     let get = |code: &str| d.value(code).unwrap_or_default().to_owned();
     let plant = ["PlantCity", "PlantState", "PlantCountry"]
         .iter()
@@ -223,7 +223,7 @@ fn summary(d: &Decoded) -> Summary {
     }
 }
 
-fn groups(d: &Decoded) -> Vec<GroupView> {
+fn groups(d: &Decoded<'_>) -> Vec<GroupView> {
     let mut out: Vec<GroupView> = Vec::new();
     for v in d.values.iter().filter(|v| !v.value.is_empty()) {
         let name = if v.group.is_empty() {
@@ -254,7 +254,7 @@ fn groups(d: &Decoded) -> Vec<GroupView> {
 }
 
 /// Builds the rich object.
-pub fn vin_decode(decoder: &Decoder, d: &Decoded) -> VinDecode {
+pub fn vin_decode(decoder: &Decoder, d: &Decoded<'_>) -> VinDecode {
     let values = decoder
         .flat_values(d)
         .into_iter()

@@ -147,7 +147,8 @@ impl VinsApi {
             return Err(ApiError::invalid_vin(reason));
         }
         let started = std::time::Instant::now();
-        let decoded = state.decoder().decode(&vin, model_year.0);
+        let decoder = state.decoder();
+        let decoded = decoder.decode(&vin, model_year.0);
         let latency = started.elapsed();
         // I, O and Q are letters but never VIN characters: without a repair to offer, the
         // input is not a VIN. With repairs, the decode (which lists them) is the useful answer.
