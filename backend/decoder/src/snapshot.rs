@@ -79,14 +79,19 @@ pub fn encode(index: &Index) -> Result<(Vec<u8>, DataIdentity), String> {
     Ok((image, identity))
 }
 
-/// Writes a file image atomically: a temporary file in the same directory, synced, renamed into place
-/// (a process that has the old file mapped keeps the old file).
+/// Writes a file image atomically: a temporary file in the same directory, synced, made read-only (so
+/// that copying another file over it in place fails for anyone but root, instead of changing a file
+/// that running processes have mapped), renamed into place (a process that has the old file mapped
+/// keeps the old file).
 pub fn write(image: &[u8], path: &Path) -> Result<(), DataError> {
     let io = |e| DataError::Io(path.to_path_buf(), e);
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
     f.write_all(image).map_err(io)?;
     f.sync_all().map_err(io)?;
+    let mut perms = f.metadata().map_err(io)?.permissions();
+    perms.set_readonly(true);
+    f.set_permissions(perms).map_err(io)?;
     drop(f);
     std::fs::rename(&tmp, path).map_err(io)
 }

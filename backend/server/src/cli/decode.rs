@@ -14,7 +14,6 @@ use std::{
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use vinbot_decoder::Decoder;
 
 use crate::api::vin_input;
@@ -32,21 +31,56 @@ pub enum Input {
     File(PathBuf),
 }
 
-/// The flat values as one JSON object, keys in the decoder's (vPIC's) order.
-struct Flat<'a>(&'a [(&'a str, &'a str)]);
-
-impl Serialize for Flat<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in self.0 {
-            map.serialize_entry(k, v)?;
+/// Appends `s` as a JSON string, escaped exactly as serde_json escapes it (`"`, `\\`, the short escapes
+/// `\b \f \n \r \t`, other control characters as `\u00xx`; everything else as it is). Most values need no
+/// escape: they are copied whole.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
         }
-        map.end()
+        out.extend_from_slice(&bytes[start..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 15)]);
+            }
+        }
+        start = i + 1;
     }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
-/// One output line for one input line.
-pub fn decode_line(decoder: &Decoder, line: &str) -> String {
+/// Appends the flat values as one JSON object (keys in the decoder's, vPIC's, order) and a newline: the
+/// bytes serde_json would write for the same map.
+fn push_flat_json(out: &mut Vec<u8>, flat: &[(&str, &str)]) {
+    out.push(b'{');
+    for (i, (k, v)) in flat.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_json_str(out, k);
+        out.push(b':');
+        push_json_str(out, v);
+    }
+    out.extend_from_slice(b"}\n");
+}
+
+/// Appends the output line of one input line.
+fn push_line(decoder: &Decoder, line: &str, out: &mut Vec<u8>) {
     let (vin, year) = vin_input::parse_line(line);
     // The CLI prints vPIC's values only: no repair search.
     let decoded = decoder.decode_with(
@@ -56,15 +90,29 @@ pub fn decode_line(decoder: &Decoder, line: &str) -> String {
             repairs: false,
         },
     );
-    let flat = decoder.flat_values(&decoded);
-    serde_json::to_string(&Flat(&flat)).unwrap_or_else(|_| "{}".to_owned())
+    push_flat_json(out, &decoder.flat_values(&decoded));
+}
+
+/// Lines decoded into one buffer by one task of the parallel decode.
+const PER_TASK: usize = 64;
+
+/// Decodes lines in parallel; the output, in input order, as buffers of many lines each.
+fn render(decoder: &Decoder, lines: &[String]) -> Vec<Vec<u8>> {
+    lines
+        .par_chunks(PER_TASK)
+        .map(|part| {
+            let mut out = Vec::with_capacity(part.len() * 4096);
+            for l in part {
+                push_line(decoder, l, &mut out);
+            }
+            out
+        })
+        .collect()
 }
 
 fn write_chunk(decoder: &Decoder, lines: &[String], out: &mut impl Write) -> io::Result<()> {
-    let rendered: Vec<String> = lines.par_iter().map(|l| decode_line(decoder, l)).collect();
-    for line in rendered {
-        out.write_all(line.as_bytes())?;
-        out.write_all(b"\n")?;
+    for buf in render(decoder, lines) {
+        out.write_all(&buf)?;
     }
     Ok(())
 }
@@ -164,20 +212,17 @@ fn stream(
     // One decoding thread keeps the chunks in input order.
     std::thread::scope(|scope| -> io::Result<()> {
         let (to_decode, chunks) = std::sync::mpsc::sync_channel::<Vec<String>>(1);
-        let (to_write, rendered) = std::sync::mpsc::sync_channel::<Vec<String>>(1);
+        let (to_write, rendered) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
         scope.spawn(move || {
             for chunk in chunks {
-                let lines: Vec<String> =
-                    chunk.par_iter().map(|l| decode_line(decoder, l)).collect();
-                if to_write.send(lines).is_err() {
+                if to_write.send(render(decoder, &chunk)).is_err() {
                     break;
                 }
             }
         });
-        let write = |lines: Vec<String>, out: &mut dyn Write| -> io::Result<()> {
-            for line in lines {
-                out.write_all(line.as_bytes())?;
-                out.write_all(b"\n")?;
+        let write = |bufs: Vec<Vec<u8>>, out: &mut dyn Write| -> io::Result<()> {
+            for buf in bufs {
+                out.write_all(&buf)?;
             }
             Ok(())
         };
@@ -222,4 +267,58 @@ fn stream(
         bar.finish_and_clear();
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+
+    use super::push_flat_json;
+
+    /// The flat values as serde_json writes a map of them (what the CLI printed before it wrote its
+    /// lines itself).
+    struct Flat<'a>(&'a [(&'a str, &'a str)]);
+
+    impl Serialize for Flat<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut map = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in self.0 {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+
+    fn both(pairs: &[(String, String)]) -> (String, String) {
+        let flat: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut ours = Vec::new();
+        push_flat_json(&mut ours, &flat);
+        let theirs = serde_json::to_string(&Flat(&flat)).expect("serde_json") + "\n";
+        (String::from_utf8(ours).expect("utf-8"), theirs)
+    }
+
+    #[test]
+    fn every_escape_is_written_as_serde_json_writes_it() {
+        let all: String = (0u8..0x80).map(char::from).collect();
+        let pairs = vec![
+            ("Make".to_owned(), "HONDA".to_owned()),
+            ("Empty".to_owned(), String::new()),
+            ("All ASCII".to_owned(), all),
+            ("Note \"quoted\"".to_owned(), "a\\b\u{7f}\u{e9}\u{1F697}\u{2028}".to_owned()),
+        ];
+        let (ours, theirs) = both(&pairs);
+        assert_eq!(ours, theirs);
+        assert_eq!(both(&[]).0, "{}\n");
+    }
+
+    proptest! {
+        #[test]
+        fn any_values_are_written_as_serde_json_writes_them(
+            pairs in proptest::collection::vec((any::<String>(), any::<String>()), 0..8),
+        ) {
+            let (ours, theirs) = both(&pairs);
+            prop_assert_eq!(ours, theirs);
+        }
+    }
 }

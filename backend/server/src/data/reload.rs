@@ -95,6 +95,9 @@ fn read_if_changed(path: &Path, loaded_digest: &str) -> Result<Option<Decoder>, 
     if Decoder::snapshot_identity(path)?.digest == loaded_digest {
         return Ok(None);
     }
+    // Off the request path, a reload can afford the whole check (tens of milliseconds): a damaged file
+    // is refused before anything switches. A start checks the header only.
+    Decoder::verify_snapshot(path)?;
     Ok(Some(Decoder::load_snapshot(path)?))
 }
 

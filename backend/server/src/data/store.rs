@@ -140,12 +140,9 @@ impl Store {
     }
 }
 
-/// Sets a file's modification time to now.
+/// Sets a file's modification time to now (snapshots are read-only files: opened for reading).
 fn touch(path: &Path) -> Result<(), DataFailure> {
-    let f = std::fs::File::options()
-        .append(true)
-        .open(path)
-        .map_err(|e| DataFailure::io(path, e))?;
+    let f = std::fs::File::open(path).map_err(|e| DataFailure::io(path, e))?;
     f.set_modified(std::time::SystemTime::now())
         .map_err(|e| DataFailure::io(path, e))
 }

@@ -177,8 +177,16 @@ async fn sighup_and_the_admin_route_switch_the_data_under_load_without_a_failed_
     assert_eq!(reloaded["outcome"], "reloaded", "{reloaded}");
     assert_eq!(make_of(&server).await, RENAMED);
 
-    // A damaged snapshot keeps the loaded data, and the answer says why.
-    std::fs::write(dir.join("vpic.snapshot"), b"not a snapshot").expect("damage");
+    // A damaged snapshot keeps the loaded data, and the answer says why: here the first data set with
+    // one byte of its content changed (its header intact, so only the reload's whole check finds it).
+    // Written beside and renamed, as every writer of snapshots must: the server has the current file
+    // mapped.
+    let damaged = dir.join("damaged.tmp");
+    let mut bytes = std::fs::read(dir.join("vpic.snapshot.prev")).expect("read the first snapshot");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xFF;
+    std::fs::write(&damaged, &bytes).expect("damage");
+    std::fs::rename(&damaged, dir.join("vpic.snapshot")).expect("rename");
     let (status, body) = reload(&server, Some(&key)).await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "snapshot_invalid", "{body}");
