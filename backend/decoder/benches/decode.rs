@@ -1,4 +1,4 @@
-//! Criterion benchmarks of the engine: single decodes of different makes (clean, mistyped, partial,
+//! Criterion benchmarks of the engine: opening the snapshot with a first decode, single decodes of different makes (clean, mistyped, partial,
 //! unknown WMI), each VIN of a 16-VIN popular mix on its own, and the mix as a batch, on the real vPIC
 //! data. The allocator is the one the `vinbot` binary runs with (mimalloc), so the figures are the
 //! engine's cost as deployed.
@@ -11,13 +11,16 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use vinbot_decoder::{DecodeOptions, Decoder};
 
-fn decoder() -> Decoder {
-    let dir = std::env::var("VINBOT_DATA_DIR")
+fn data_dir() -> PathBuf {
+    std::env::var("VINBOT_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
             PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/vinbot")
-        });
-    Decoder::open_data_dir(&dir).expect("vPIC data (run scripts/fetch-vpic-data)")
+        })
+}
+
+fn decoder() -> Decoder {
+    Decoder::open_data_dir(&data_dir()).expect("vPIC data (run scripts/fetch-vpic-data)")
 }
 
 const SINGLE: &[(&str, &str)] = &[
@@ -81,5 +84,22 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, single, popular, batch);
+/// What a starting process pays before its first answer: open the snapshot in place (map it, check its
+/// header, decode the small section) and decode one VIN.
+fn open(c: &mut Criterion) {
+    decoder(); // builds the snapshot if it is missing or stale
+    let path = data_dir().join(vinbot_decoder::SNAPSHOT_FILE);
+    let mut g = c.benchmark_group("decode_open");
+    g.bench_function("snapshot_and_first_decode", |b| {
+        b.iter(|| {
+            let d = Decoder::load_snapshot(&path).expect("snapshot");
+            d.decode_with("1HGCM82633A004352", DecodeOptions::default())
+                .values
+                .len()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, open, single, popular, batch);
 criterion_main!(benches);

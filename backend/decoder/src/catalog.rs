@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use crate::Decoder;
 use crate::layout::Data;
 use crate::model::{
-    ElementInfo, FastMap, MakeInfo, ManufacturerInfo, ModelInfo, ModelTypeRec, WmiInfo,
-    WmiRec,
+    ElementInfo, FastMap, MakeInfo, ManufacturerInfo, ModelInfo, ModelTypeRec, WmiInfo, WmiRec,
 };
 
 /// The Model element: its pattern values are `Model.Id`s.
@@ -95,7 +94,8 @@ impl Decoder {
         let d = self.data();
         let make_name = d.lookup_name("Make", make_id).unwrap_or("").to_string();
         let mut out: Vec<ModelInfo> = d
-            .catalog().make_models
+            .catalog()
+            .make_models
             .get(&make_id)
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -134,7 +134,8 @@ impl Decoder {
     pub fn makes_for_manufacturer(&self, manufacturer_id: u32) -> Vec<MakeInfo> {
         let d = self.data();
         let mut v: Vec<MakeInfo> = d
-            .catalog().manufacturer_makes
+            .catalog()
+            .manufacturer_makes
             .get(&manufacturer_id)
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -155,7 +156,8 @@ impl Decoder {
     pub fn wmis_for_manufacturer(&self, manufacturer_id: u32) -> Vec<WmiInfo> {
         let mut v: Vec<WmiInfo> = self
             .data()
-            .catalog().wmis
+            .catalog()
+            .wmis
             .iter()
             .filter(|(_, r)| r.manufacturer_id == Some(manufacturer_id))
             .map(|(k, r)| self.wmi_info(k, r))
@@ -168,7 +170,8 @@ impl Decoder {
     pub fn vehicle_types_for_make(&self, make_id: u32) -> Vec<(u32, String)> {
         let d = self.data();
         let mut v: Vec<(u32, String)> = d
-            .catalog().wmis
+            .catalog()
+            .wmis
             .values()
             .filter(|r| r.makes.contains(&make_id) || r.make_id == Some(make_id))
             .filter_map(|r| {
@@ -186,7 +189,8 @@ impl Decoder {
     pub fn makes_for_manufacturer_year(&self, manufacturer_id: u32, year: u16) -> Vec<MakeInfo> {
         let d = self.data();
         let ids = d
-            .catalog().wmis
+            .catalog()
+            .wmis
             .values()
             .filter(|r| r.manufacturer_id == Some(manufacturer_id))
             .filter(|r| r.links.iter().any(|l| l.covers(Some(year))))
@@ -200,7 +204,8 @@ impl Decoder {
         let d = self.data();
         let types = self.vehicle_types_named(type_name);
         let mut pairs: Vec<(u32, u32)> = d
-            .catalog().wmis
+            .catalog()
+            .wmis
             .values()
             .filter_map(|r| Some((r, r.vehicle_type_id?)))
             .filter(|(_, t)| types.iter().any(|(id, _)| id == t))
@@ -230,7 +235,8 @@ impl Decoder {
         let name = name.trim();
         let mut v: Vec<(u32, String)> = self
             .data()
-            .catalog().lookups
+            .catalog()
+            .lookups
             .get("VehicleType")
             .map(|m| {
                 m.iter()
@@ -331,7 +337,13 @@ fn build_model_types(d: &Data) -> FastMap<u32, Vec<ModelTypeRec>> {
             });
             let span = (l.year_from, l.year_to.unwrap_or(9999));
             for &m in models.iter() {
-                for &mk in d.catalog().model_makes.get(&m).map(Vec::as_slice).unwrap_or(&[]) {
+                for &mk in d
+                    .catalog()
+                    .model_makes
+                    .get(&m)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                {
                     let e = acc.entry((mk, m, vt)).or_insert(span);
                     *e = (e.0.min(span.0), e.1.max(span.1));
                 }

@@ -9,9 +9,10 @@
 //!   details), decoded on the first catalog query;
 //! - `text`: every name, key text and pattern attribute, UTF-8, referenced as (offset, length);
 //! - flat records: attribute offsets, schemas, keys, constraints, patterns (keys, constraints and patterns
-//!   of one schema are contiguous ranges), WMIs sorted by text with their makes and schema links, lookup
-//!   tables with their rows sorted by id (the first three are the upper-cased names vPIC prints), and the
-//!   makes of each model.
+//!   of one schema are contiguous ranges), WMIs with their makes and schema links, lookup tables with their
+//!   rows (the first three tables are the upper-cased names vPIC prints), and the makes of each model;
+//! - hash indexes over the WMIs, the lookup rows and the models ([`hash_index`]), for the lookups every
+//!   decode makes.
 //!
 //! A damaged section cannot make a decode panic: every offset and range read from the file is checked
 //! ([`slice::get`]), and an index out of range reads as absent. Whether the content is intact is what the
@@ -141,12 +142,14 @@ pub struct Wmi<'a> {
     pub links: &'a [Link],
 }
 
-/// A lookup table: its name and its rows (a range of the row section, ascending by id).
+/// A lookup table: its name, its rows (a range of the row section, ascending by id) and its hash index
+/// (a range of the row-hash section: one index per table keeps the small tables' lookups in cache).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 struct Table {
     name: Str,
     rows: [u32; 2],
+    hash: [u32; 2],
 }
 
 /// A row of a lookup table.
@@ -204,10 +207,79 @@ pub struct Catalog {
 }
 
 /// The sections, in file order.
-pub const SECTIONS: [&str; 15] = [
-    "meta", "catalog", "text", "strings", "schemas", "keys", "cons", "patterns", "wmis", "wmimakes",
-    "wmilinks", "tables", "rows", "models", "modmakes",
+pub const SECTIONS: [&str; 18] = [
+    "meta",
+    "catalog",
+    "text",
+    "strings",
+    "schemas",
+    "keys",
+    "cons",
+    "patterns",
+    "wmis",
+    "wmimakes",
+    "wmilinks",
+    "tables",
+    "rows",
+    "models",
+    "modmakes",
+    "wmihash",
+    "rowhash",
+    "modelhash",
 ];
+
+/// Mixes a key for the hash indexes (the finaliser of splitmix64).
+#[inline]
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A hash index over the records of a section, written with the snapshot: open addressing with linear
+/// probing over a power-of-two number of slots, each slot 0 (empty) or a record's position + 1. The
+/// decoder's hot lookups (WMIs, lookup names, the makes of a model) cost a hash and a probe or two, as
+/// a hash map would, with nothing built on open.
+fn hash_index(keys: impl ExactSizeIterator<Item = u64>) -> Vec<u32> {
+    let slots = (keys.len() * 2).next_power_of_two().max(16);
+    let mut table = vec![0u32; slots];
+    for (i, k) in keys.enumerate() {
+        let mut s = mix(k) as usize & (slots - 1);
+        while table[s] != 0 {
+            s = (s + 1) & (slots - 1);
+        }
+        table[s] = i as u32 + 1;
+    }
+    table
+}
+
+/// The position of the record with `key` in a [`hash_index`] (`is` tells whether a position holds it).
+/// A damaged index finds nothing or a wrong record, never loops or reads out of bounds.
+#[inline]
+fn probe(slots: &[u32], key: u64, is: impl Fn(usize) -> bool) -> Option<usize> {
+    if !slots.len().is_power_of_two() {
+        return None;
+    }
+    let mask = slots.len() - 1;
+    let mut s = mix(key) as usize & mask;
+    for _ in 0..slots.len() {
+        let v = *slots.get(s)?;
+        if v == 0 {
+            return None;
+        }
+        let r = (v - 1) as usize;
+        if is(r) {
+            return Some(r);
+        }
+        s = (s + 1) & mask;
+    }
+    None
+}
+
+/// The key of a WMI in its hash index.
+fn wmi_key(key: &[u8; 8]) -> u64 {
+    u64::from_le_bytes(*key)
+}
 
 fn bincode_config() -> bincode::config::Configuration {
     bincode::config::standard()
@@ -286,7 +358,8 @@ pub fn sections(index: &Index) -> Result<Vec<Vec<u8>>, String> {
         strings.push(text.bytes.len() as u32);
     }
     // Attribute i is text[strings[2i]..strings[2i + 1]].
-    let (mut schemas, mut keys, mut cons, mut patterns) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut schemas, mut keys, mut cons, mut patterns) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for s in &index.schemas {
         let first_key = keys.len();
         for k in &s.keys {
@@ -346,7 +419,7 @@ pub fn sections(index: &Index) -> Result<Vec<Vec<u8>>, String> {
             links: range(links_start, wmi_links.len()),
         });
     }
-    let (mut tables, mut rows) = (Vec::new(), Vec::new());
+    let (mut tables, mut rows, mut rowhash) = (Vec::new(), Vec::new(), Vec::new());
     let mut add_table = |name: &str, mut entries: Vec<(u32, &str)>, text: &mut TextWriter| {
         entries.sort_unstable_by_key(|e| e.0);
         let start = rows.len();
@@ -354,21 +427,31 @@ pub fn sections(index: &Index) -> Result<Vec<Vec<u8>>, String> {
             id,
             name: text.add(n),
         }));
+        let hash_start = rowhash.len();
+        rowhash.extend(hash_index(entries.iter().map(|&(id, _)| u64::from(id))));
         tables.push(Table {
             name: text.add(name),
             rows: range(start, rows.len()),
+            hash: range(hash_start, rowhash.len()),
         });
     };
     for (name, upper) in ["^VehicleType", "^Manufacturer", "^Make"]
         .iter()
         .zip(index.upper_names())
     {
-        add_table(name, upper.iter().map(|(id, n)| (*id, n.as_str())).collect(), &mut text);
+        add_table(
+            name,
+            upper.iter().map(|(id, n)| (*id, n.as_str())).collect(),
+            &mut text,
+        );
     }
     let mut lookup_names: Vec<&String> = index.lookups.keys().collect();
     lookup_names.sort_unstable();
     for name in lookup_names {
-        let entries = index.lookups[name].iter().map(|(id, n)| (*id, &**n)).collect();
+        let entries = index.lookups[name]
+            .iter()
+            .map(|(id, n)| (*id, &**n))
+            .collect();
         add_table(name, entries, &mut text);
     }
     let mut model_ids: Vec<(&u32, &Vec<u32>)> = index.model_makes.iter().collect();
@@ -382,6 +465,8 @@ pub fn sections(index: &Index) -> Result<Vec<Vec<u8>>, String> {
             range: range(start, modmakes.len()),
         });
     }
+    let wmihash = hash_index(wmis.iter().map(|w| wmi_key(&w.key)));
+    let modelhash = hash_index(models.iter().map(|m| u64::from(m.id)));
     Ok(vec![
         encode(&meta)?,
         encode(&catalog)?,
@@ -398,6 +483,9 @@ pub fn sections(index: &Index) -> Result<Vec<Vec<u8>>, String> {
         pod_bytes(&rows),
         pod_bytes(&models),
         pod_bytes(&modmakes),
+        pod_bytes(&wmihash),
+        pod_bytes(&rowhash),
+        pod_bytes(&modelhash),
     ])
 }
 
@@ -446,6 +534,9 @@ struct Flat<'a> {
     rows: &'a [Row],
     models: &'a [Span],
     modmakes: &'a [u32],
+    wmihash: &'a [u32],
+    rowhash: &'a [u32],
+    modelhash: &'a [u32],
 }
 
 /// The index the decoder reads: the flat sections in place, the small tables decoded.
@@ -500,6 +591,16 @@ fn typed<'a, T: Pod>(bytes: &'a [u8], name: &str) -> Result<&'a [T], LayoutError
     bytemuck::try_cast_slice(bytes).map_err(|e| format!("section {name}: {e:?}"))
 }
 
+/// A hash index section: its slots, a power of two of them.
+fn hashed<'a>(bytes: &'a [u8], name: &str) -> Result<&'a [u32], LayoutError> {
+    let slots: &[u32] = typed(bytes, name)?;
+    if slots.len().is_power_of_two() {
+        Ok(slots)
+    } else {
+        Err(format!("section {name}: {} slots", slots.len()))
+    }
+}
+
 impl Data {
     /// Reads the index from a file image whose sections sit at `ranges` (in [`SECTIONS`] order; checked
     /// to lie within `bytes` by the caller).
@@ -536,6 +637,9 @@ impl Data {
             rows: typed(section(12)?, "rows")?,
             models: typed(section(13)?, "models")?,
             modmakes: typed(section(14)?, "modmakes")?,
+            wmihash: hashed(section(15)?, "wmihash")?,
+            rowhash: typed(section(16)?, "rowhash")?,
+            modelhash: hashed(section(17)?, "modelhash")?,
         };
         let mut data = Data {
             identity,
@@ -672,7 +776,10 @@ impl Data {
         let mut key = [0u8; 8];
         key[..wmi.len()].copy_from_slice(wmi.as_bytes());
         let f = self.flat();
-        let w = f.wmis.get(f.wmis.binary_search_by(|w| w.key.cmp(&key)).ok()?)?;
+        let at = probe(f.wmihash, wmi_key(&key), |i| {
+            f.wmis.get(i).is_some_and(|w| w.key == key)
+        })?;
+        let w = f.wmis.get(at)?;
         let id = |v: u32| (v != NONE).then_some(v);
         let r = |r: [u32; 2]| r[0] as usize..r[1] as usize;
         Some(Wmi {
@@ -689,8 +796,11 @@ impl Data {
         let f = self.flat();
         let t = f.tables.get(table)?;
         let rows = f.rows.get(t.rows[0] as usize..t.rows[1] as usize)?;
-        let row = rows.get(rows.binary_search_by_key(&id, |r| r.id).ok()?)?;
-        Some(self.text(row.name))
+        let slots = f.rowhash.get(t.hash[0] as usize..t.hash[1] as usize)?;
+        let at = probe(slots, u64::from(id), |i| {
+            rows.get(i).is_some_and(|r| r.id == id)
+        })?;
+        Some(self.text(rows.get(at)?.name))
     }
 
     /// The upper-cased name of a vehicle type, make or WMI manufacturer.
@@ -708,12 +818,12 @@ impl Data {
     /// The makes of a model (`Make_Model`).
     pub fn model_makes(&self, model: u32) -> &[u32] {
         let f = self.flat();
-        f.models
-            .binary_search_by_key(&model, |s| s.id)
-            .ok()
-            .and_then(|i| f.models.get(i))
-            .and_then(|s| f.modmakes.get(s.range[0] as usize..s.range[1] as usize))
-            .unwrap_or(&[])
+        probe(f.modelhash, u64::from(model), |i| {
+            f.models.get(i).is_some_and(|s| s.id == model)
+        })
+        .and_then(|i| f.models.get(i))
+        .and_then(|s| f.modmakes.get(s.range[0] as usize..s.range[1] as usize))
+        .unwrap_or(&[])
     }
 
     /// The catalog tables, decoded on first use (an empty catalog if the section is damaged).
@@ -754,7 +864,7 @@ impl<'a> Schema<'a> {
 
     /// `VinSchema.TobeQCed`.
     #[inline]
-    pub fn to_be_qced(&self) -> bool {
+    pub fn tobe_qced(&self) -> bool {
         self.rec.flags & 1 != 0
     }
 

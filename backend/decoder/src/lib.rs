@@ -109,8 +109,8 @@ impl Decoder {
     /// Lays a freshly built index out as a snapshot image and opens it from memory.
     fn from_index(mut index: model::Index, path: &Path) -> Result<Decoder, DataError> {
         index.finish();
-        let (image, _) = snapshot::encode(&index)
-            .map_err(|e| DataError::Snapshot(path.to_path_buf(), e))?;
+        let (image, _) =
+            snapshot::encode(&index).map_err(|e| DataError::Snapshot(path.to_path_buf(), e))?;
         drop(index);
         let data = snapshot::from_bytes(path, layout::Bytes::heap(&image))?;
         Ok(Decoder::new(data))

@@ -248,7 +248,6 @@ impl Schema {
         }
         self.reach = reach;
     }
-
 }
 
 impl Schema {
@@ -260,7 +259,6 @@ impl Schema {
             .get(c..c + k.cons_len as usize)
             .unwrap_or(&[])
     }
-
 }
 
 /// An engine-model pattern row.

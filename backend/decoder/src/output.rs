@@ -103,7 +103,9 @@ fn values_of<'d>(
     for i in value_order(&pending, rank) {
         let p = &mut pending[i];
         let item = items.get_mut(usize::from(p.item));
-        values.extend(decoded_value(data, p, item));
+        if let Some(v) = decoded_value(data, p, item) {
+            values.push(v);
+        }
     }
     values
 }

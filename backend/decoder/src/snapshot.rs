@@ -29,7 +29,7 @@ use crate::model::{DataIdentity, Index};
 
 const MAGIC: &[u8; 10] = b"VINBOTSNAP";
 /// Bump when the layout changes: old snapshots are then rebuilt from the SQLite file.
-const FORMAT: u32 = 15;
+const FORMAT: u32 = 17;
 /// Magic, format, number of sections and the identity's length.
 const PREFIX: usize = 10 + 4 + 4 + 4;
 /// Bytes of one entry of the section table.
@@ -57,7 +57,8 @@ pub fn encode(index: &Index) -> Result<(Vec<u8>, DataIdentity), String> {
     let id_bytes = bincode::serde::encode_to_vec(&identity, config()).map_err(|e| e.to_string())?;
     let header = PREFIX + ENTRY * sections.len() + id_bytes.len() + 4;
     let mut offset = header.next_multiple_of(8);
-    let mut image = Vec::with_capacity(offset + sections.iter().map(|s| s.len() + 8).sum::<usize>());
+    let mut image =
+        Vec::with_capacity(offset + sections.iter().map(|s| s.len() + 8).sum::<usize>());
     image.extend_from_slice(MAGIC);
     image.extend_from_slice(&FORMAT.to_le_bytes());
     image.extend_from_slice(&(sections.len() as u32).to_le_bytes());
@@ -152,7 +153,9 @@ fn parse_header(path: &Path, b: &[u8]) -> Result<Header, DataError> {
         if start < end || start % 8 != 0 {
             return Err(bad("damaged section table"));
         }
-        end = start.checked_add(len).ok_or_else(|| bad("damaged section table"))?;
+        end = start
+            .checked_add(len)
+            .ok_or_else(|| bad("damaged section table"))?;
         sections.push((start..end, u32_at(b, e + 16)));
     }
     if end != b.len() {
@@ -180,7 +183,8 @@ pub fn open(path: &Path) -> Result<Data, DataError> {
     // SAFETY: the mapping is read-only and snapshots are never modified in place (they are written to
     // a new file and renamed, see `write`), so the mapped bytes do not change while they are read.
     #[allow(unsafe_code)]
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| DataError::Io(path.to_path_buf(), e))?;
+    let map =
+        unsafe { memmap2::Mmap::map(&file) }.map_err(|e| DataError::Io(path.to_path_buf(), e))?;
     from_bytes(path, Bytes::Mapped(map))
 }
 
@@ -210,7 +214,9 @@ pub fn verify_image(path: &Path, bytes: &[u8]) -> Result<DataIdentity, DataError
     for ((range, crc), name) in header.sections.iter().zip(SECTIONS) {
         let s = &bytes[range.clone()];
         if crc32fast::hash(s) != *crc {
-            return Err(bad(format!("section {name} is damaged (checksum mismatch)")));
+            return Err(bad(format!(
+                "section {name} is damaged (checksum mismatch)"
+            )));
         }
         parts.push(s);
     }
@@ -226,6 +232,7 @@ pub fn identity(path: &Path) -> Result<DataIdentity, DataError> {
     let file = open_file(path)?;
     // SAFETY: as in `open`.
     #[allow(unsafe_code)]
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| DataError::Io(path.to_path_buf(), e))?;
+    let map =
+        unsafe { memmap2::Mmap::map(&file) }.map_err(|e| DataError::Io(path.to_path_buf(), e))?;
     Ok(parse_header(path, &map)?.identity)
 }

@@ -110,13 +110,23 @@ fn snapshot_round_trips_in_place_and_rejects_damage() {
     // The header carries the identity: readable without opening the index.
     assert_eq!(&Decoder::snapshot_identity(&path).unwrap(), d.identity());
     let bytes = std::fs::read(&path).unwrap();
-    // Prefix (22 bytes), 15 section entries of 24 bytes, the identity, its CRC.
+    // Prefix (22 bytes), 18 section entries of 24 bytes, the identity, its CRC.
     let id_len = u32::from_le_bytes(bytes[18..22].try_into().unwrap()) as usize;
-    let header = 22 + 15 * 24 + id_len + 4;
+    let header = 22 + 18 * 24 + id_len + 4;
     // Damage in the header (checked on every open): a clear error naming the file.
-    for (n, at) in [0, 12, 15, 19, 22, 30, 22 + 14 * 24 + 3, 22 + 15 * 24 + 1, header - 1]
-        .into_iter()
-        .enumerate()
+    for (n, at) in [
+        0,
+        12,
+        15,
+        19,
+        22,
+        30,
+        22 + 17 * 24 + 3,
+        22 + 18 * 24 + 1,
+        header - 1,
+    ]
+    .into_iter()
+    .enumerate()
     {
         let mut damaged = bytes.clone();
         damaged[at] ^= 0xFF;
@@ -127,9 +137,14 @@ fn snapshot_round_trips_in_place_and_rejects_damage() {
     }
     // Damage in the content (mapped, not read on open): found by the full check, and decoding over it
     // never panics.
-    for (n, at) in [header + 4, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1]
-        .into_iter()
-        .enumerate()
+    for (n, at) in [
+        header + 4,
+        bytes.len() / 3,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ]
+    .into_iter()
+    .enumerate()
     {
         let mut damaged = bytes.clone();
         for b in &mut damaged[at..(at + 64).min(bytes.len())] {
@@ -138,7 +153,10 @@ fn snapshot_round_trips_in_place_and_rejects_damage() {
         let p = dir.path().join(format!("content{n}.snapshot"));
         std::fs::write(&p, &damaged).unwrap();
         let err = Decoder::verify_snapshot(&p).unwrap_err().to_string();
-        assert!(err.contains("damaged") && err.contains(&p.display().to_string()), "{err}");
+        assert!(
+            err.contains("damaged") && err.contains(&p.display().to_string()),
+            "{err}"
+        );
         if let Ok(opened) = Decoder::load_snapshot(&p) {
             for vin in SAMPLE {
                 let _ = opened.decode(vin, None);
@@ -152,9 +170,39 @@ fn snapshot_round_trips_in_place_and_rejects_damage() {
     assert!(err.contains("truncated"), "{err}");
     // Foreign file.
     let p = dir.path().join("foreign.snapshot");
-    std::fs::write(&p, b"hello world, not a snapshot at all.........................").unwrap();
+    std::fs::write(
+        &p,
+        b"hello world, not a snapshot at all.........................",
+    )
+    .unwrap();
     let err = Decoder::load_snapshot(&p).unwrap_err().to_string();
     assert!(err.contains("magic"), "{err}");
+}
+
+/// Lines of this process's memory map that map `path`.
+fn mappings_of(path: &std::path::Path) -> usize {
+    let name = path.display().to_string();
+    std::fs::read_to_string("/proc/self/maps")
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(&name))
+        .count()
+}
+
+#[test]
+fn the_mapping_goes_with_the_last_handle() {
+    let d = common::decoder();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vpic.snapshot");
+    d.write_snapshot(&path).unwrap();
+    let first = Decoder::load_snapshot(&path).unwrap();
+    assert_eq!(mappings_of(&path), 1, "the snapshot is mapped once");
+    let second = first.clone();
+    drop(first);
+    assert_eq!(second.decode(SAMPLE[0], None).value("Make"), Some("TESLA"));
+    assert_eq!(mappings_of(&path), 1, "a handle still uses it");
+    drop(second);
+    assert_eq!(mappings_of(&path), 0, "the last handle released it");
 }
 
 #[test]

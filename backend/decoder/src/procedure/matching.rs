@@ -93,7 +93,7 @@ pub(crate) fn match_patterns<'a>(
         let Some(s) = data.schema(link.schema) else {
             continue;
         };
-        if (s.to_be_qced() && !s.has_formula()) || !s.may_match(&slots) {
+        if (s.tobe_qced() && !s.has_formula()) || !s.may_match(&slots) {
             continue;
         }
         for k in s.keys() {
@@ -109,7 +109,7 @@ pub(crate) fn match_patterns<'a>(
                 formulas.push((link.schema, k, kv));
                 continue;
             }
-            if s.to_be_qced() {
+            if s.tobe_qced() {
                 continue;
             }
             for p in s.patterns_of(k) {

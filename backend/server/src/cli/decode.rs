@@ -37,9 +37,14 @@ pub enum Input {
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
+    if !bytes.iter().any(|&b| needs_escape(b)) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
+        if !needs_escape(b) {
             continue;
         }
         out.extend_from_slice(&bytes[start..i]);
@@ -64,6 +69,12 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// A byte JSON strings cannot hold as it is.
+#[inline]
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
 /// Appends the flat values as one JSON object (keys in the decoder's, vPIC's, order) and a newline: the
 /// bytes serde_json would write for the same map.
 fn push_flat_json(out: &mut Vec<u8>, flat: &[(&str, &str)]) {
@@ -79,8 +90,46 @@ fn push_flat_json(out: &mut Vec<u8>, flat: &[(&str, &str)]) {
     out.extend_from_slice(b"}\n");
 }
 
+/// Writes the flat objects of one decoder: every object has the same keys in the same order (the
+/// decoder's flat order), so what comes before each value — `{"Key":"` or `","Key":"` — is escaped once
+/// and copied per line, and an empty value costs nothing more.
+struct FlatWriter {
+    /// Per position: the bytes before its value.
+    prefixes: Vec<Vec<u8>>,
+}
+
+impl FlatWriter {
+    fn new(decoder: &Decoder) -> Self {
+        let sample = decoder.decode_with("", vinbot_decoder::DecodeOptions::default());
+        let mut prefixes = Vec::new();
+        for (i, (k, _)) in decoder.flat_values(&sample).iter().enumerate() {
+            let mut p = if i == 0 { b"{".to_vec() } else { b",".to_vec() };
+            push_json_str(&mut p, k);
+            p.push(b':');
+            prefixes.push(p);
+        }
+        FlatWriter { prefixes }
+    }
+
+    /// Appends one object and a newline (the same bytes as [`push_flat_json`]).
+    fn push(&self, out: &mut Vec<u8>, flat: &[(&str, &str)]) {
+        if flat.len() != self.prefixes.len() || flat.is_empty() {
+            return push_flat_json(out, flat);
+        }
+        for (prefix, (_, v)) in self.prefixes.iter().zip(flat) {
+            out.extend_from_slice(prefix);
+            if v.is_empty() {
+                out.extend_from_slice(b"\"\"");
+            } else {
+                push_json_str(out, v);
+            }
+        }
+        out.extend_from_slice(b"}\n");
+    }
+}
+
 /// Appends the output line of one input line.
-fn push_line(decoder: &Decoder, line: &str, out: &mut Vec<u8>) {
+fn push_line(decoder: &Decoder, writer: &FlatWriter, line: &str, out: &mut Vec<u8>) {
     let (vin, year) = vin_input::parse_line(line);
     // The CLI prints vPIC's values only: no repair search.
     let decoded = decoder.decode_with(
@@ -90,20 +139,20 @@ fn push_line(decoder: &Decoder, line: &str, out: &mut Vec<u8>) {
             repairs: false,
         },
     );
-    push_flat_json(out, &decoder.flat_values(&decoded));
+    writer.push(out, &decoder.flat_values(&decoded));
 }
 
 /// Lines decoded into one buffer by one task of the parallel decode.
 const PER_TASK: usize = 64;
 
 /// Decodes lines in parallel; the output, in input order, as buffers of many lines each.
-fn render(decoder: &Decoder, lines: &[String]) -> Vec<Vec<u8>> {
+fn render(decoder: &Decoder, writer: &FlatWriter, lines: &[String]) -> Vec<Vec<u8>> {
     lines
         .par_chunks(PER_TASK)
         .map(|part| {
             let mut out = Vec::with_capacity(part.len() * 4096);
             for l in part {
-                push_line(decoder, l, &mut out);
+                push_line(decoder, writer, l, &mut out);
             }
             out
         })
@@ -111,7 +160,7 @@ fn render(decoder: &Decoder, lines: &[String]) -> Vec<Vec<u8>> {
 }
 
 fn write_chunk(decoder: &Decoder, lines: &[String], out: &mut impl Write) -> io::Result<()> {
-    for buf in render(decoder, lines) {
+    for buf in render(decoder, &FlatWriter::new(decoder), lines) {
         out.write_all(&buf)?;
     }
     Ok(())
@@ -214,8 +263,9 @@ fn stream(
         let (to_decode, chunks) = std::sync::mpsc::sync_channel::<Vec<String>>(1);
         let (to_write, rendered) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
         scope.spawn(move || {
+            let writer = FlatWriter::new(decoder);
             for chunk in chunks {
-                if to_write.send(render(decoder, &chunk)).is_err() {
+                if to_write.send(render(decoder, &writer, &chunk)).is_err() {
                     break;
                 }
             }
@@ -290,8 +340,31 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_writer_of_a_decoder_writes_what_serde_json_writes() {
+        let decoder = vinbot_testkit::app::decoder();
+        let writer = super::FlatWriter::new(&decoder);
+        for vin in [
+            "1HGCM82633A004352",
+            "5YJXCBE10KF604140",
+            "1HGCM826",
+            "\"\\\t",
+            "",
+        ] {
+            let d = decoder.decode_with(vin, vinbot_decoder::DecodeOptions::default());
+            let flat = decoder.flat_values(&d);
+            let mut ours = Vec::new();
+            writer.push(&mut ours, &flat);
+            let theirs = serde_json::to_string(&Flat(&flat)).expect("serde_json") + "\n";
+            assert_eq!(String::from_utf8(ours).expect("utf-8"), theirs);
+        }
+    }
+
     fn both(pairs: &[(String, String)]) -> (String, String) {
-        let flat: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let flat: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let mut ours = Vec::new();
         push_flat_json(&mut ours, &flat);
         let theirs = serde_json::to_string(&Flat(&flat)).expect("serde_json") + "\n";
@@ -305,7 +378,10 @@ mod tests {
             ("Make".to_owned(), "HONDA".to_owned()),
             ("Empty".to_owned(), String::new()),
             ("All ASCII".to_owned(), all),
-            ("Note \"quoted\"".to_owned(), "a\\b\u{7f}\u{e9}\u{1F697}\u{2028}".to_owned()),
+            (
+                "Note \"quoted\"".to_owned(),
+                "a\\b\u{7f}\u{e9}\u{1F697}\u{2028}".to_owned(),
+            ),
         ];
         let (ours, theirs) = both(&pairs);
         assert_eq!(ours, theirs);

@@ -292,7 +292,12 @@ impl Handler {
         d
     }
 
-    pub(crate) fn record(&self, d: &Decoded<'_>, latency: std::time::Duration, user_id: Option<i64>) {
+    pub(crate) fn record(
+        &self,
+        d: &Decoded<'_>,
+        latency: std::time::Duration,
+        user_id: Option<i64>,
+    ) {
         self.record_event(Handler::event(d, latency, user_id));
     }
 

@@ -2,6 +2,7 @@
 //! while decodes keep arriving. The second data set is the npm file with one make renamed, built with
 //! `vinbot data build --sqlite` into the server's data directory, so the switch shows in the answers.
 
+use std::os::unix::fs::MetadataExt;
 use std::{
     path::Path,
     process::Command,
@@ -39,6 +40,19 @@ fn renamed_copy(to: &Path) {
 }
 
 /// The Make of [`VIN`] in the v1 answer.
+/// The inodes of the snapshot files a process has mapped (each once).
+fn snapshot_inodes(pid: u32) -> Vec<u64> {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).expect("maps");
+    let mut inodes: Vec<u64> = maps
+        .lines()
+        .filter(|l| l.contains("vpic.snapshot"))
+        .filter_map(|l| l.split_whitespace().nth(4)?.parse().ok())
+        .collect();
+    inodes.sort_unstable();
+    inodes.dedup();
+    inodes
+}
+
 async fn make_of(server: &Server) -> String {
     let body: Value = http()
         .get(server.url(&format!("/api/v1/vins/{VIN}")))
@@ -176,6 +190,23 @@ async fn sighup_and_the_admin_route_switch_the_data_under_load_without_a_failed_
         .expect("a reload log line");
     assert_eq!(reloaded["outcome"], "reloaded", "{reloaded}");
     assert_eq!(make_of(&server).await, RENAMED);
+    // The replaced data is released once the requests that started on it have ended (load continues):
+    // only the new file stays mapped.
+    let current = std::fs::metadata(dir.join("vpic.snapshot"))
+        .expect("snapshot")
+        .ino();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let mapped = snapshot_inodes(server.pid());
+        if mapped == [current] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "snapshot files still mapped: {mapped:?}, current {current}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 
     // A damaged snapshot keeps the loaded data, and the answer says why: here the first data set with
     // one byte of its content changed (its header intact, so only the reload's whole check finds it).
