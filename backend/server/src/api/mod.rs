@@ -117,17 +117,36 @@ const API_PREFIXES: &[&str] = &[
     "/metrics",
 ];
 
+/// The spec as JSON and its Swagger UI page, made on their first request: rendering the spec takes ~10 ms
+/// that a starting server need not pay before it answers.
+fn spec_json() -> &'static str {
+    static SPEC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| openapi_service().spec())
+}
+
+/// See [`spec_json`].
+fn docs_html() -> &'static str {
+    static HTML: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HTML.get_or_init(|| openapi_service().swagger_ui_html())
+}
+
 /// The route tree without middleware.
 fn routes(state: AppState) -> impl Endpoint {
-    let service = openapi_service();
-    let docs = service.swagger_ui();
-    let spec = service.spec_endpoint();
+    let spec = poem::endpoint::make_sync(|_| {
+        poem::Response::builder()
+            .content_type("application/json")
+            .body(spec_json())
+    });
+    let docs = Route::new().at(
+        "/",
+        poem::endpoint::make_sync(|_| poem::web::Html(docs_html())),
+    );
     let webhook = crate::telegram::webhook::WebhookEndpoint::new(state.telegram.clone());
     Route::new()
         .at("/telegram/webhook", webhook)
         .nest("/docs", docs)
         .at("/openapi.json", spec)
-        .nest("/", service)
+        .nest("/", openapi_service())
         .data(state)
 }
 

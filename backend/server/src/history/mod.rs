@@ -41,6 +41,8 @@ pub struct History {
     pub stats: Arc<StatsCache>,
     /// The recorder's writer task, awaited once at shutdown.
     writer: Arc<Mutex<Option<JoinHandle<()>>>>,
+    /// This process applied every migration itself (SQLite): the readiness check need not ask.
+    migrated_here: bool,
 }
 
 impl std::fmt::Debug for History {
@@ -88,6 +90,10 @@ impl History {
             survive_file_size_limit();
             db::migrate(&conn).await?;
             tracing::info!("SQLite migrations applied");
+            return Ok(Self {
+                migrated_here: true,
+                ..Self::with_connection(conn, settings)
+            });
         }
         Ok(Self::with_connection(conn, settings))
     }
@@ -105,12 +111,18 @@ impl History {
             recorder,
             stats: Arc::new(StatsCache::in_process(STATS_CACHE_TTL)),
             writer: Arc::new(Mutex::new(Some(writer))),
+            migrated_here: false,
         }
     }
 
     /// The readiness check of this database.
     pub fn readiness_check(&self) -> Arc<DatabaseCheck> {
-        Arc::new(DatabaseCheck::new(self.db.clone()).with_recorder(self.recorder.clone()))
+        let check = DatabaseCheck::new(self.db.clone()).with_recorder(self.recorder.clone());
+        Arc::new(if self.migrated_here {
+            check.with_schema_current()
+        } else {
+            check
+        })
     }
 
     /// Stops recording and writes what is buffered within `deadline` (the recorder logs the
