@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 use crate::keys::{Constraint, KeyView};
 use crate::model::{
     Conversion, DataIdentity, ElementInfo, ElementText, EnginePatternRec, FLAT_VIN, FastMap, Index,
-    MakeInfo, ManufacturerInfo, ModelTypeRec, PatternRec, StepTables, Upper, WmiRec, sorted,
-    sorted_nested,
+    MakeInfo, ManufacturerInfo, ModelTypeRec, PatternRec, SpecSchema, StepTables, Upper, WmiRec,
+    sorted, sorted_nested,
 };
 
 /// A string in the text section: offset and length.
@@ -207,7 +207,7 @@ pub struct Catalog {
 }
 
 /// The sections, in file order.
-pub const SECTIONS: [&str; 18] = [
+pub const SECTIONS: [&str; 21] = [
     "meta",
     "catalog",
     "text",
@@ -226,7 +226,13 @@ pub const SECTIONS: [&str; 18] = [
     "wmihash",
     "rowhash",
     "modelhash",
+    "specs",
+    "specidx",
+    "exceptions",
 ];
+
+/// A VIN with a check-digit exception, as stored (17 bytes, sorted).
+type ExceptionVin = [u8; 17];
 
 /// Mixes a key for the hash indexes (the finaliser of splitmix64).
 #[inline]
@@ -335,13 +341,32 @@ fn range(start: usize, end: usize) -> [u32; 2] {
 /// Lays an index out as the snapshot's sections (in [`SECTIONS`] order).
 pub fn sections(index: &Index) -> Result<Vec<Vec<u8>>, String> {
     let mut text = TextWriter::default();
+    // The vehicle-spec schemas (thousands, with their patterns) and the check-digit exceptions (tens of
+    // thousands of VINs) of the full data have sections of their own, read when a decode needs them.
     let meta = Meta {
         elements: index.elements.clone(),
         conversions: index.conversions.clone(),
         engine_models: index.engine_models.clone(),
         full_patterns: index.full_patterns,
-        steps: index.steps.clone(),
+        steps: StepTables {
+            spec_schemas: Vec::new(),
+            check_digit_exceptions: Vec::new(),
+            ..index.steps.clone()
+        },
     };
+    let (mut specs, mut specidx) = (Vec::new(), vec![0u32]);
+    for schema in &index.steps.spec_schemas {
+        specs.extend(encode(schema)?);
+        specidx.push(specs.len() as u32);
+    }
+    let mut exceptions: Vec<ExceptionVin> = index
+        .steps
+        .check_digit_exceptions
+        .iter()
+        .filter_map(|v| v.as_bytes().try_into().ok())
+        .collect();
+    exceptions.sort_unstable();
+    exceptions.dedup();
     let catalog = Catalog {
         lookups: index.lookups.clone(),
         wmis: index.wmis.clone(),
@@ -486,6 +511,9 @@ pub fn sections(index: &Index) -> Result<Vec<Vec<u8>>, String> {
         pod_bytes(&wmihash),
         pod_bytes(&rowhash),
         pod_bytes(&modelhash),
+        specs,
+        pod_bytes(&specidx),
+        pod_bytes(&exceptions),
     ])
 }
 
@@ -537,6 +565,9 @@ struct Flat<'a> {
     wmihash: &'a [u32],
     rowhash: &'a [u32],
     modelhash: &'a [u32],
+    specs: &'a [u8],
+    specidx: &'a [u32],
+    exceptions: &'a [ExceptionVin],
 }
 
 /// The index the decoder reads: the flat sections in place, the small tables decoded.
@@ -551,8 +582,12 @@ pub struct Data {
     pub engine_models: FastMap<String, Vec<EnginePatternRec>>,
     /// The data has patterns for every element (a full vPIC conversion), not only the lite subset.
     pub full_patterns: bool,
-    /// NHTSA's decoding tables beyond the patterns, empty when the data lacks them (the npm lite file).
+    /// NHTSA's decoding tables beyond the patterns, empty when the data lacks them (the npm lite file);
+    /// the vehicle-spec schemas and the check-digit exceptions are read from their sections instead
+    /// ([`Data::spec_schema`], [`Data::check_digit_exception`]).
     pub steps: StepTables,
+    /// Each vehicle-spec schema, decoded from its section the first time a decode needs it.
+    spec_cache: Vec<OnceLock<Option<SpecSchema>>>,
     /// Position of each element id in `elements` (`u16::MAX` = none).
     element_pos: Vec<u16>,
     /// Code, name and group of each element (parallel to `elements`), shared by every result.
@@ -640,6 +675,9 @@ impl Data {
             wmihash: hashed(section(15)?, "wmihash")?,
             rowhash: typed(section(16)?, "rowhash")?,
             modelhash: hashed(section(17)?, "modelhash")?,
+            specs: section(18)?,
+            specidx: typed(section(19)?, "specidx")?,
+            exceptions: typed(section(20)?, "exceptions")?,
         };
         let mut data = Data {
             identity,
@@ -648,6 +686,9 @@ impl Data {
             engine_models: meta.engine_models,
             full_patterns: meta.full_patterns,
             steps: meta.steps,
+            spec_cache: std::iter::repeat_with(OnceLock::new)
+                .take(flat.specidx.len().saturating_sub(1))
+                .collect(),
             element_pos: Vec::new(),
             element_text: Vec::new(),
             pattern_elements: Vec::new(),
@@ -813,6 +854,25 @@ impl Data {
     pub fn lookup_name(&self, table: &str, id: u32) -> Option<&str> {
         let t = *self.lookup_tables.get(table)?;
         self.table_name(t as usize, id)
+    }
+
+    /// A vehicle-spec schema by its index (decoded on first use; `None` if its bytes are damaged).
+    pub fn spec_schema(&self, i: u32) -> Option<&SpecSchema> {
+        let cell = self.spec_cache.get(i as usize)?;
+        cell.get_or_init(|| {
+            let f = self.flat();
+            let (start, end) = (*f.specidx.get(i as usize)?, *f.specidx.get(i as usize + 1)?);
+            decode_bincode(f.specs.get(start as usize..end as usize)?).ok()
+        })
+        .as_ref()
+    }
+
+    /// Whether a VIN has a check-digit exception (`VinException.CheckDigit`).
+    pub fn check_digit_exception(&self, vin: &str) -> bool {
+        let Ok(key) = <ExceptionVin>::try_from(vin.as_bytes()) else {
+            return false;
+        };
+        self.flat().exceptions.binary_search(&key).is_ok()
     }
 
     /// The makes of a model (`Make_Model`).

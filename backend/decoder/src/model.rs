@@ -393,15 +393,6 @@ pub struct StepTables {
     pub error_codes: Vec<ErrorCodeRec>,
 }
 
-impl StepTables {
-    /// Whether a VIN has a check-digit exception.
-    pub fn check_digit_exception(&self, vin: &str) -> bool {
-        self.check_digit_exceptions
-            .binary_search_by(|v| (**v).cmp(vin))
-            .is_ok()
-    }
-}
-
 /// The whole index as built from SQLite (owned, nested); [`crate::layout`] lays it out as a snapshot.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Index {

@@ -29,7 +29,7 @@ use crate::model::{DataIdentity, Index};
 
 const MAGIC: &[u8; 10] = b"VINBOTSNAP";
 /// Bump when the layout changes: old snapshots are then rebuilt from the SQLite file.
-const FORMAT: u32 = 17;
+const FORMAT: u32 = 18;
 /// Magic, format, number of sections and the identity's length.
 const PREFIX: usize = 10 + 4 + 4 + 4;
 /// Bytes of one entry of the section table.
@@ -211,6 +211,18 @@ pub fn verify_image(path: &Path, bytes: &[u8]) -> Result<DataIdentity, DataError
     let bad = |m: String| DataError::Snapshot(path.to_path_buf(), m);
     let header = parse_header(path, bytes)?;
     let mut parts = Vec::with_capacity(header.sections.len());
+    // The padding between sections (to 8-byte offsets) must be zeros: every byte is accounted for.
+    let mut end = header.sections.first().map_or(bytes.len(), |(r, _)| r.start);
+    let header_end = u32_at(bytes, 18) as usize + PREFIX + ENTRY * header.sections.len() + 4;
+    if bytes[header_end..end].iter().any(|&b| b != 0) {
+        return Err(bad("damaged padding after the header".into()));
+    }
+    for (range, _) in &header.sections {
+        if bytes[end..range.start].iter().any(|&b| b != 0) {
+            return Err(bad(format!("damaged padding before byte {}", range.start)));
+        }
+        end = range.end;
+    }
     for ((range, crc), name) in header.sections.iter().zip(SECTIONS) {
         let s = &bytes[range.clone()];
         if crc32fast::hash(s) != *crc {

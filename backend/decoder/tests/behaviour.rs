@@ -110,9 +110,9 @@ fn snapshot_round_trips_in_place_and_rejects_damage() {
     // The header carries the identity: readable without opening the index.
     assert_eq!(&Decoder::snapshot_identity(&path).unwrap(), d.identity());
     let bytes = std::fs::read(&path).unwrap();
-    // Prefix (22 bytes), 18 section entries of 24 bytes, the identity, its CRC.
+    // Prefix (22 bytes), 21 section entries of 24 bytes, the identity, its CRC.
     let id_len = u32::from_le_bytes(bytes[18..22].try_into().unwrap()) as usize;
-    let header = 22 + 18 * 24 + id_len + 4;
+    let header = 22 + 21 * 24 + id_len + 4;
     // Damage in the header (checked on every open): a clear error naming the file.
     for (n, at) in [
         0,

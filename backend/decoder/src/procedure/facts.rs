@@ -48,7 +48,7 @@ impl<'a> VinFacts<'a> {
         let (slots, key_len) = key_slots(vb);
         let wrec = wmi_rec(data, &wmi, clock);
         let car_lt = vb.len() > 2 && vb[2] != b'9' && is_car_mpv_lt(data.wmi(&wmi));
-        let cd_exception = data.steps.check_digit_exception(vin);
+        let cd_exception = data.check_digit_exception(vin);
         let cd_fails = check_digit_fails(vin, car_lt) && !cd_exception;
         VinFacts {
             wmi,

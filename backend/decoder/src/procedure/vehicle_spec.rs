@@ -77,7 +77,7 @@ pub(crate) fn apply<'a>(
     let index = ElementIndex::of(items);
     for s in schemas
         .iter()
-        .map(|&i| &specs.spec_schemas[i as usize])
+        .filter_map(|&i| data.spec_schema(i))
         .filter(|s| schema_applies(s, w, vehicle_type, year))
     {
         for p in s.patterns.iter().filter(|p| keys_match(p, items, &index)) {
