@@ -91,40 +91,47 @@ fn push_flat_json(out: &mut Vec<u8>, flat: &[(&str, &str)]) {
 }
 
 /// Writes the flat objects of one decoder: every object has the same keys in the same order (the
-/// decoder's flat order), so what comes before each value — `{"Key":"` or `","Key":"` — is escaped once
-/// and copied per line, and an empty value costs nothing more.
+/// decoder's flat order), and most values are empty. The object with every value empty is made once;
+/// a line copies its runs of empty values from it whole and writes only the values there are.
 struct FlatWriter {
-    /// Per position: the bytes before its value.
-    prefixes: Vec<Vec<u8>>,
+    /// `{"K1":"","K2":"",...}` and a newline.
+    empty: Vec<u8>,
+    /// Per position: where its `""` starts in `empty`.
+    at: Vec<usize>,
 }
 
 impl FlatWriter {
     fn new(decoder: &Decoder) -> Self {
         let sample = decoder.decode_with("", vinbot_decoder::DecodeOptions::default());
-        let mut prefixes = Vec::new();
+        let mut empty = Vec::new();
+        let mut at = Vec::new();
         for (i, (k, _)) in decoder.flat_values(&sample).iter().enumerate() {
-            let mut p = if i == 0 { b"{".to_vec() } else { b",".to_vec() };
-            push_json_str(&mut p, k);
-            p.push(b':');
-            prefixes.push(p);
+            empty.push(if i == 0 { b'{' } else { b',' });
+            push_json_str(&mut empty, k);
+            empty.push(b':');
+            at.push(empty.len());
+            empty.extend_from_slice(b"\"\"");
         }
-        FlatWriter { prefixes }
+        empty.extend_from_slice(b"}\n");
+        FlatWriter { empty, at }
     }
 
     /// Appends one object and a newline (the same bytes as [`push_flat_json`]).
     fn push(&self, out: &mut Vec<u8>, flat: &[(&str, &str)]) {
-        if flat.len() != self.prefixes.len() || flat.is_empty() {
+        if flat.len() != self.at.len() || flat.is_empty() {
             return push_flat_json(out, flat);
         }
-        for (prefix, (_, v)) in self.prefixes.iter().zip(flat) {
-            out.extend_from_slice(prefix);
+        // Bytes of `empty` not yet copied start here.
+        let mut from = 0;
+        for (&value_at, (_, v)) in self.at.iter().zip(flat) {
             if v.is_empty() {
-                out.extend_from_slice(b"\"\"");
-            } else {
-                push_json_str(out, v);
+                continue;
             }
+            out.extend_from_slice(&self.empty[from..value_at]);
+            push_json_str(out, v);
+            from = value_at + 2;
         }
-        out.extend_from_slice(b"}\n");
+        out.extend_from_slice(&self.empty[from..]);
     }
 }
 
