@@ -212,7 +212,10 @@ pub fn verify_image(path: &Path, bytes: &[u8]) -> Result<DataIdentity, DataError
     let header = parse_header(path, bytes)?;
     let mut parts = Vec::with_capacity(header.sections.len());
     // The padding between sections (to 8-byte offsets) must be zeros: every byte is accounted for.
-    let mut end = header.sections.first().map_or(bytes.len(), |(r, _)| r.start);
+    let mut end = header
+        .sections
+        .first()
+        .map_or(bytes.len(), |(r, _)| r.start);
     let header_end = u32_at(bytes, 18) as usize + PREFIX + ENTRY * header.sections.len() + 4;
     if bytes[header_end..end].iter().any(|&b| b != 0) {
         return Err(bad("damaged padding after the header".into()));
