@@ -94,6 +94,12 @@ pub async fn connect(url: &str, config: &ConnectConfig) -> Result<DatabaseConnec
         .map_err(|source| DbError::Connect { backend, source })
 }
 
+/// Whether a SQLite URL names an in-memory database (sqlx has no getter; these are the spellings it
+/// accepts).
+pub fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
 fn configure_sqlite(
     url: &str,
     config: &ConnectConfig,
@@ -101,8 +107,7 @@ fn configure_sqlite(
 ) -> Result<(), DbError> {
     let parsed = SqliteConnectOptions::from_str(url)
         .map_err(|e| DbError::InvalidUrl(format!("SQLite URL: {e}")))?;
-    // sqlx has no getter for "in memory"; these are the spellings it accepts.
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let in_memory = is_in_memory(url);
     if in_memory {
         // One connection that never closes: the database lives exactly as long as it.
         options

@@ -30,7 +30,8 @@ pub use api_keys::{
     touch_api_key,
 };
 pub use connect::{
-    ConnectConfig, SQLITE_FILE_NAME, backend_name, connect, default_sqlite_url, redact_url,
+    ConnectConfig, SQLITE_FILE_NAME, backend_name, connect, default_sqlite_url, is_in_memory,
+    redact_url,
 };
 pub use erase::{Erasure, erase_user};
 pub use error::DbError;

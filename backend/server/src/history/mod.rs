@@ -85,9 +85,25 @@ impl History {
             lazy: true,
             ..ConnectConfig::default()
         };
+        if backend == "sqlite" && !db::is_in_memory(url) {
+            survive_file_size_limit();
+            // Migrated through a pool of its own, closed before the serving pool opens: a connection
+            // opened while the migrations ran keeps the schema it read then, and SQLite compiles a
+            // statement against that (an upsert on an index created later fails), so no connection
+            // that serves may predate the final schema.
+            let migrating = db::connect(url, &ConnectConfig::default()).await?;
+            db::migrate(&migrating).await?;
+            migrating.close().await.map_err(DbError::Query)?;
+            tracing::info!("SQLite migrations applied");
+            let conn = db::connect(url, &config).await?;
+            return Ok(Self {
+                migrated_here: true,
+                ..Self::with_connection(conn, settings)
+            });
+        }
         let conn = db::connect(url, &config).await?;
         if backend == "sqlite" {
-            survive_file_size_limit();
+            // In memory: the database lives in its one connection, migrated here.
             db::migrate(&conn).await?;
             tracing::info!("SQLite migrations applied");
             return Ok(Self {
