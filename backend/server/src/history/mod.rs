@@ -93,9 +93,19 @@ impl History {
             // that serves may predate the final schema.
             let migrating = db::connect(url, &ConnectConfig::default()).await?;
             db::migrate(&migrating).await?;
-            migrating.close().await.map_err(DbError::Query)?;
             tracing::info!("SQLite migrations applied");
-            let conn = db::connect(url, &config).await?;
+            // The serving pool opens its first connection before the migrating one closes: closing the
+            // last connection of a WAL database checkpoints it and removes the log (a sync), which the
+            // serving pool would then create again.
+            let conn = db::connect(
+                url,
+                &ConnectConfig {
+                    lazy: false,
+                    ..config
+                },
+            )
+            .await?;
+            migrating.close().await.map_err(DbError::Query)?;
             return Ok(Self {
                 migrated_here: true,
                 ..Self::with_connection(conn, settings)
